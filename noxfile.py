@@ -1,0 +1,67 @@
+"""Tasks for vtcode-exec-events: code generation, checks, tests and release builds.
+
+Run `nox -l` to list the sessions. Default sessions use the running interpreter, so CI
+(Python 3.11 only) never trips over a missing one.
+"""
+
+from __future__ import annotations
+
+import nox
+
+nox.needs_version = ">=2025.2.9"
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_venv = "yes"
+nox.options.download_python = "never"
+nox.options.error_on_missing_interpreters = False
+nox.options.sessions = ["lint", "typecheck", "check_generated", "tests"]
+
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+
+
+def _group(name: str) -> list[str]:
+    return list(nox.project.dependency_groups(PYPROJECT, name))
+
+
+@nox.session(python=False, default=False)
+def ci(session: nox.Session) -> None:
+    """Everything CI checks, in one command (what `.ci/run` calls)."""
+    for name in nox.options.sessions:
+        session.notify(name)
+
+
+@nox.session(default=False)
+def generate(session: nox.Session) -> None:
+    """Regenerate generated/ from schema/ with datamodel-code-generator (pinned)."""
+    session.install(*_group("codegen"))
+    session.run("python", "codegen/generate.py")
+
+
+@nox.session
+def check_generated(session: nox.Session) -> None:
+    """Fail if generated/ differs from what `nox -s generate` would write."""
+    session.install(*_group("codegen"))
+    session.run("python", "codegen/generate.py", "--check")
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff (check and format) and the schema lint."""
+    session.install(*_group("lint"))
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.install("-e", ".")
+    session.run("python", "codegen/lint_schema.py")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict over src/."""
+    session.install("-e", ".", *_group("typecheck"))
+    session.run("mypy")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The test suite (bounded property tests included)."""
+    session.install("-e", ".[otel]", *_group("test"), *_group("codegen"))
+    session.run("pytest", *session.posargs)
