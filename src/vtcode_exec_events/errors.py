@@ -16,7 +16,19 @@ class VtcodeExecEventsError(Exception):
 
 
 class WireFormatError(VtcodeExecEventsError, ValueError):
-    """A line is not a valid event: bad JSON, a bad envelope or a payload the schema rejects."""
+    """A line is not a valid event: bad JSON, a bad envelope or a payload the schema rejects.
+
+    ``pointer`` is an RFC 6901 JSON pointer into the line's value (``""`` for the whole
+    line); ``kind`` is ``json``, ``schema``, ``version`` or ``encoding``, as in the
+    validator's report.
+    """
+
+    def __init__(self, message: str, *, pointer: str = "", kind: str = "schema") -> None:
+        self.message = message
+        self.pointer = pointer
+        self.kind = kind
+        where = f" at {pointer!r}" if pointer else ""
+        super().__init__(f"{message}{where}")
 
 
 class UnknownSchemaVersion(VtcodeExecEventsError, ValueError):
