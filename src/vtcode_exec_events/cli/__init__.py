@@ -10,9 +10,7 @@ __all__ = ["main"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(
-    __version__, message=f"%(prog)s %(version)s (schema {EVENT_SCHEMA_VERSION})"
-)
+@click.version_option(__version__, message=f"%(prog)s %(version)s (schema {EVENT_SCHEMA_VERSION})")
 def main() -> None:
     """Validate, compare and inspect VT Code exec event logs and schemas."""
 
