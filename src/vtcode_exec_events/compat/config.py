@@ -1,0 +1,119 @@
+"""Per-project policy: ``[tool.vtcode-exec-events.compat]`` in pyproject.toml (severities, ignores)."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vtcode_exec_events.compat.rules import RULES
+from vtcode_exec_events.errors import VtcodeExecEventsError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+__all__ = ["ConfigError", "IgnoreEntry", "Policy", "find_pyproject", "load_policy"]
+
+SEVERITIES = ("error", "warning", "info", "off")
+POLICIES = ("strict", "lenient")
+
+
+class ConfigError(VtcodeExecEventsError, ValueError):
+    """The compat configuration in pyproject.toml is invalid."""
+
+
+@dataclass(frozen=True)
+class IgnoreEntry:
+    """Accept one known change: a rule id at a pointer (``*`` suffix: a pointer prefix)."""
+
+    rule: str
+    pointer: str
+    reason: str
+
+    def matches(self, rule: str, old_pointer: str, new_pointer: str) -> bool:
+        if rule != self.rule:
+            return False
+        if self.pointer.endswith("*"):
+            prefix = self.pointer[:-1]
+            return old_pointer.startswith(prefix) or new_pointer.startswith(prefix)
+        return self.pointer in (old_pointer, new_pointer)
+
+
+@dataclass
+class Policy:
+    """How changes are judged: strict or lenient semantics, severities, accepted changes."""
+
+    name: str = "strict"
+    severity: dict[str, str] = field(default_factory=dict)
+    ignore: list[IgnoreEntry] = field(default_factory=list)
+    format_assertion: bool = True
+    required_with_default_ok: bool = False
+    witnesses: bool = True
+
+    def __post_init__(self) -> None:
+        if self.name not in POLICIES:
+            raise ConfigError(f"unknown policy {self.name!r} (choose {' or '.join(POLICIES)})")
+
+    @property
+    def lenient(self) -> bool:
+        return self.name == "lenient"
+
+
+def find_pyproject(start: Path | None = None) -> Path | None:
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_policy(
+    name: str | None = None, pyproject: Path | None = None, *, search: bool = True
+) -> Policy:
+    """The policy from pyproject.toml (if any), with ``name`` overriding its ``policy`` key."""
+    table: dict[str, Any] = {}
+    path = pyproject or (find_pyproject() if search else None)
+    if path is not None:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as err:
+            raise ConfigError(f"{path}: cannot read the compat configuration: {err}") from None
+        table = data.get("tool", {}).get("vtcode-exec-events", {}).get("compat", {})
+    return policy_from_table(table, name, source=str(path) if path else "configuration")
+
+
+def policy_from_table(table: dict[str, Any], name: str | None = None, *, source: str = "") -> Policy:
+    where = f"{source}: [tool.vtcode-exec-events.compat]"
+    severity: dict[str, str] = {}
+    for rule, level in dict(table.get("severity", {})).items():
+        if rule not in RULES:
+            raise ConfigError(f"{where}.severity: unknown rule id {rule!r}")
+        if level not in SEVERITIES:
+            raise ConfigError(
+                f"{where}.severity.{rule}: {level!r} is not one of {', '.join(SEVERITIES)}"
+            )
+        severity[rule] = level
+    ignore: list[IgnoreEntry] = []
+    for i, entry in enumerate(table.get("ignore", [])):
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where}.ignore[{i}]: expected a table")
+        missing = [k for k in ("rule", "pointer", "reason") if not entry.get(k)]
+        if missing:
+            raise ConfigError(f"{where}.ignore[{i}]: missing {', '.join(missing)}")
+        if entry["rule"] not in RULES:
+            raise ConfigError(f"{where}.ignore[{i}]: unknown rule id {entry['rule']!r}")
+        ignore.append(IgnoreEntry(str(entry["rule"]), str(entry["pointer"]), str(entry["reason"])))
+    fmt = table.get("format", "assertion")
+    if fmt not in ("assertion", "annotation"):
+        raise ConfigError(f"{where}.format: 'assertion' or 'annotation', not {fmt!r}")
+    return Policy(
+        name=name or str(table.get("policy", "strict")),
+        severity=severity,
+        ignore=ignore,
+        format_assertion=fmt == "assertion",
+        required_with_default_ok=bool(table.get("required-with-default-ok", False)),
+    )
