@@ -91,8 +91,8 @@ def _breaking(kind: str, body: str) -> bool:
     if kind == "EnumRemove":
         return "rhs_has_no_enum: false" in body
     if kind == "RangeChange":
-        m_old = re.search(r"old_value: ([-\d.e+]+)", body)
-        m_new = re.search(r"new_value: ([-\d.e+]+)", body)
+        m_old = re.search(r"old_value: \w+\(\s*([-\d.e+]+)", body)
+        m_new = re.search(r"new_value: \w+\(\s*([-\d.e+]+)", body)
         name = re.search(r"(Minimum|Maximum|ExclusiveMinimum|ExclusiveMaximum)", body)
         if not (m_old and m_new and name):
             return True

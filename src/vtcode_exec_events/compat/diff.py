@@ -131,6 +131,7 @@ class Differ:
         b_kw: str | None = None,
         proven: bool = True,
         hints: tuple[Any, ...] = (),
+        at: tuple[Node, Node] | None = None,
     ) -> Change:
         if self.lenient and rule in LENIENT_RULES:
             backward = forward = True
@@ -146,8 +147,8 @@ class Differ:
             proven=proven,
             old_loc=a.loc if a is not None else None,
             new_loc=b.loc if b is not None else None,
-            old_node=a,
-            new_node=b,
+            old_node=at[0] if at else a,
+            new_node=at[1] if at else b,
             path=path,
             hints=hints,
         )
@@ -297,10 +298,14 @@ class Differ:
         for i in range(n):
             order = ([i] if i < m else []) + [j for j in range(m) if j != i]
             bpart[i] = next((j for j in order if pair(i, j).backward), None)
+            if bpart[i] is None and self._split_cover(A[i], B, path, sub, backward=True):
+                bpart[i] = -1
         fpart: dict[int, int | None] = {}
         for j in range(m):
             order = ([j] if j < n else []) + [i for i in range(n) if i != j]
             fpart[j] = next((i for i in order if pair(i, j).forward), None)
+            if fpart[j] is None and self._split_cover(B[j], A, path, sub, backward=False):
+                fpart[j] = -1
 
         for i, j in bpart.items():
             if j is None:
@@ -315,12 +320,12 @@ class Differ:
                     f"new branch {B[j].display} accepts instances no old branch accepted", path))
         shown: set[tuple[int, int]] = set()
         for i, j in bpart.items():
-            if j is not None and (i, j) not in shown:
+            if j is not None and j >= 0 and (i, j) not in shown:
                 shown.add((i, j))
                 for c in pair(i, j).changes:
                     out.append(replace(c, forward=True) if not c.forward else c)
         for j, i in fpart.items():
-            if i is not None and (i, j) not in shown:
+            if i is not None and i >= 0 and (i, j) not in shown:
                 shown.add((i, j))
                 for c in pair(i, j).changes:
                     out.append(replace(c, backward=True) if not c.backward else c)
@@ -328,7 +333,8 @@ class Differ:
         # oneOf: an instance must match exactly one branch
         equivalent = (
             n == m
-            and all(bpart[i] is not None and fpart[bpart[i]] == i for i in range(n))  # type: ignore[index]
+            and all(bpart[i] is not None and bpart[i] != -1 and fpart[bpart[i]] == i  # type: ignore[index]
+                    for i in range(n))
             and all(pair(i, bpart[i]).backward and pair(i, bpart[i]).forward for i in range(n))  # type: ignore[arg-type]
         )
         if kb == "oneOf" and len(B) > 1 and not (equivalent and ka == "oneOf"):
@@ -349,6 +355,27 @@ class Differ:
                     f"old oneOf branches {A[i].display} and {A[j].display} may both match one "
                     "instance the new schema accepts", path, proven=False,
                     hints=("oneof", i, j)))
+
+    def _split_cover(self, x: Node, others: list[Node], path: tuple[Step, ...], sub: Any,
+                     *, backward: bool) -> bool:
+        """Whether every JSON type of ``x`` fits into some branch of ``others`` (type by type)."""
+        fams = _families(x.types)
+        if len(fams) < 2:
+            return False
+        for fam in sorted(fams):
+            xs = _restrict(x, fam)
+            ok = False
+            for o in others:
+                if fam not in _families(o.types):
+                    continue
+                os_ = _restrict(o, fam)
+                r = sub(xs, os_, path) if backward else sub(os_, xs, path)
+                if (r.backward if backward else r.forward):
+                    ok = True
+                    break
+            if not ok:
+                return False
+        return True
 
     def _overlapping(self, branches: list[Node], side: str) -> tuple[int, int] | None:
         for i in range(len(branches)):
@@ -486,8 +513,8 @@ class Differ:
             parts.append(f"now accepts {', '.join(_short(v) for v in gained[:5])}")
         elif not forward:
             parts.append("accepts values outside the old fixed set")
-        a_kw = "enum" if "enum" in _raw_keys(a) else ("const" if a.enum is not None else None)
-        b_kw = "enum" if "enum" in _raw_keys(b) else ("const" if b.enum is not None else None)
+        a_kw = a.enum_key if a.enum is not None else None
+        b_kw = b.enum_key if b.enum is not None else None
         out.append(self._ch(rule, a, b, backward, forward, "; ".join(parts), path,
                             a_kw=a_kw, b_kw=b_kw,
                             hints=("values", tuple(lost[:3]), tuple(gained[:3]))))
@@ -650,20 +677,21 @@ class Differ:
                                             r.backward, True,
                                             f"optional property {name!r} added to an open object: old "
                                             f"data may carry {name!r} with any value", path,
-                                            hints=("prop", name)))
+                                            hints=("prop", name), at=(a, b)))
                 elif how_a == "closed":
                     if not req_b:
                         out.append(self._ch("OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL", a, sb,
                                             True, sb.false,
                                             f"optional property {name!r} added; old readers reject "
                                             "it (the old object was closed)", path,
-                                            hints=("prop", name)))
+                                            hints=("prop", name), at=(a, b)))
                 else:
                     rule = ("PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL" if r.backward
                             else "PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL")
                     out.append(self._ch(rule, sa, sb, r.backward, r.forward,
                                         f"property {name!r} added where the old schema allowed it "
-                                        f"through {sa.display}", path, hints=("prop", name)))
+                                        f"through {sa.display}", path, hints=("prop", name), at=(a, b)))
+                    out.extend(r.changes)
                 if req_b and not req_a:
                     open_ = "OPEN" if how_a == "open" else "UNOPEN"
                     if has_default:
@@ -673,7 +701,7 @@ class Differ:
                     ok = has_default and self.required_default_ok
                     out.append(self._ch(rule, a, sb, ok, True,
                                         f"new required property {name!r}: old data without it is "
-                                        "rejected", path, hints=("req", name)))
+                                        "rejected", path, hints=("req", name), at=(a, b)))
                     req_a = req_b  # reported
             elif declared_a:
                 r = sub(sa, sb, step)
@@ -682,7 +710,7 @@ class Differ:
                                         True, r.forward,
                                         f"property {name!r} removed; the new object is open, so new "
                                         f"data may carry {name!r} with any value", path,
-                                        hints=("prop", name)))
+                                        hints=("prop", name), at=(a, b)))
                 elif how_b == "closed":
                     if sa.false:
                         out.append(self._ch("PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL",
@@ -693,13 +721,14 @@ class Differ:
                                             False, True,
                                             f"property {name!r} removed from a closed object: old "
                                             f"data carrying {name!r} is rejected", path,
-                                            hints=("prop", name)))
+                                            hints=("prop", name), at=(a, b)))
                 else:
                     rule = ("PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL" if r.backward
                             else "PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL")
                     out.append(self._ch(rule, sa, sb, r.backward, r.forward,
                                         f"property {name!r} removed; the new schema governs it "
-                                        f"through {sb.display}", path, hints=("prop", name)))
+                                        f"through {sb.display}", path, hints=("prop", name), at=(a, b)))
+                    out.extend(r.changes)
                 if req_a and not req_b:
                     req_b = req_a  # removal already explains it
             else:
@@ -723,14 +752,23 @@ class Differ:
         rest_a, rest_b = self._rest(a), self._rest(b)
         pat_a = a.kw.get("patternProperties", {})
         pat_b = b.kw.get("patternProperties", {})
-        if set(pat_a) != set(pat_b):
-            out.append(self._ch("PATTERN_PROPERTIES_CHANGED", a, b,
-                                not pat_b and rest_b.is_true, not pat_a and rest_a.is_true,
+        if set(pat_a) != set(pat_b) and pat_a and pat_b:
+            out.append(self._ch("PATTERN_PROPERTIES_CHANGED", a, b, False, False,
                                 "patternProperties changed from "
-                                f"{sorted(pat_a)} to {sorted(pat_b)}", path,
-                                a_kw="patternProperties" if pat_a else None,
-                                b_kw="patternProperties" if pat_b else None,
-                                proven=False))
+                                f"{sorted(pat_a)} to {sorted(pat_b)}; overlapping patterns are "
+                                "not analysed", path, a_kw="patternProperties",
+                                b_kw="patternProperties", proven=False))
+        elif set(pat_a) != set(pat_b):
+            # one side has no patterns: its undeclared names all fall to additionalProperties
+            pairs = ([(rest_a, _unwrap(s), p) for p, s in pat_b.items()] if pat_b
+                     else [(_unwrap(s), rest_b, p) for p, s in pat_a.items()])
+            for xa, xb, pat in pairs:
+                r = sub(xa, xb, (*path, Step(a, b, _sample_name(pat))))
+                if not (r.backward and r.forward):
+                    out.append(self._ch("PATTERN_PROPERTIES_CHANGED", xa, xb, r.backward, r.forward,
+                                        f"names matching {pat!r} are now governed by "
+                                        f"{xb.display} (was {xa.display})", path,
+                                        hints=("extra", _sample_name(pat))))
         else:
             for pat in pat_a:
                 out.extend(sub(_unwrap(pat_a[pat]), _unwrap(pat_b[pat]),
@@ -990,6 +1028,16 @@ def _copy(x: Node) -> Node:
     return n
 
 
+def _restrict(x: Node, family: str) -> Node:
+    n = _copy(x)
+    allowed = {"number": {"number", "integer"}}.get(family, {family})
+    if x.types is None:
+        n.types = frozenset({"number"} if family == "number" else {family})
+    else:
+        n.types = frozenset(t for t in x.types if t in allowed)
+    return n
+
+
 def _strip_annotations(x: Node) -> Node:
     n = _copy(x)
     n.annotations = {}
@@ -1013,10 +1061,6 @@ def _unwrap(x: Node) -> Node:
         x = x.allof[0]
         seen += 1
     return x
-
-
-def _raw_keys(x: Node) -> set[str]:
-    return set()
 
 
 def _is_false_like(x: Node) -> bool:

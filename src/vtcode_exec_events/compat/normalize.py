@@ -92,6 +92,7 @@ class Node:
     false: bool = False
     types: frozenset[str] | None = None  # None: any type
     enum: list[Any] | None = None
+    enum_key: str = "enum"
     kw: dict[str, Any] = field(default_factory=dict)
     unions: list[tuple[str, list[Node]]] = field(
         default_factory=list
@@ -215,6 +216,7 @@ class Normalizer:
         if "enum" in raw and isinstance(raw["enum"], list):
             enum = _dedupe(raw["enum"])
         if "const" in raw:
+            node.enum_key = "const" if enum is None else "enum"
             const = [raw["const"]]
             enum = (
                 const

@@ -2,13 +2,283 @@
 
 from __future__ import annotations
 
+import copy
+import time
 from typing import TYPE_CHECKING, Any
+
+from vtcode_exec_events.compat.loader import Location
+from vtcode_exec_events.compat.normalize import Node, canonical
 
 if TYPE_CHECKING:
     from vtcode_exec_events.compat.diff import Change, Differ
 
-__all__ = ["attach_witnesses"]
+__all__ = ["attach_witnesses", "candidates"]
+
+_FORMAT_SAMPLES = {
+    "date-time": "2024-01-01T00:00:00Z",
+    "date": "2024-01-01",
+    "time": "00:00:00Z",
+    "email": "a@example.com",
+    "uri": "https://example.com/",
+    "uri-reference": "a",
+    "uuid": "00000000-0000-4000-8000-000000000000",
+    "ipv4": "127.0.0.1",
+    "ipv6": "::1",
+    "hostname": "example.com",
+    "duration": "P1D",
+    "regex": "a",
+    "json-pointer": "/a",
+}
+_ODD_VALUES: list[Any] = [None, True, 0, 1, -1, 0.5, "", "a", [], {}]
+_MAX_CANDIDATES = 80
 
 
-def attach_witnesses(differ: Differ, changes: list[Change], pairs: list[tuple[str, str]]) -> None:
+def candidates(differ: Differ, node: Node, depth: int = 0) -> list[Any]:
+    """Values near ``node``'s boundaries: some valid, some just outside. Not verified here."""
+    from vtcode_exec_events.compat.diff import _families, _unwrap
+
+    node = _unwrap(node)
+    out: list[Any] = []
+    if node.false:
+        return list(_ODD_VALUES)
+    if node.enum is not None:
+        return [*node.enum, *_ODD_VALUES]
+    if node.unions:
+        _, branches = differ._branches(node)
+        for br in branches:
+            out.extend(candidates(differ, br, depth + 1)[:20])
+        return out[:_MAX_CANDIDATES]
+    if node.allof and not node.kw and node.types is None:
+        for member in node.allof:
+            out.extend(candidates(differ, member, depth + 1)[:20])
+        return out[:_MAX_CANDIDATES]
+    fams = _families(node.types)
+    order = [f for f in ("object", "array", "string", "number") if f in fams and _has_kw(node, f)]
+    order += [f for f in ("object", "string", "number", "array", "boolean", "null") if f in fams and f not in order]
+    for fam in order:
+        if fam == "null":
+            out.append(None)
+        elif fam == "boolean":
+            out += [True, False]
+        elif fam == "number":
+            out += _numbers(node)
+        elif fam == "string":
+            out += _strings(node)
+        elif fam == "object" and depth < 5:
+            out += _objects(differ, node, depth)
+        elif fam == "array" and depth < 5:
+            out += _arrays(differ, node, depth)
+    out += _ODD_VALUES
+    return _dedupe(out)[:_MAX_CANDIDATES]
+
+
+def _has_kw(node: Node, fam: str) -> bool:
+    from vtcode_exec_events.compat.normalize import type_of_kw
+
+    return any(type_of_kw(k) == fam for k in node.kw)
+
+
+def _dedupe(values: list[Any]) -> list[Any]:
+    seen: set[str] = set()
+    out = []
+    for v in values:
+        try:
+            key = canonical(v) + type(v).__name__
+        except (TypeError, ValueError):
+            continue
+        if key not in seen:
+            seen.add(key)
+            out.append(v)
+    return out
+
+
+def _numbers(node: Node) -> list[Any]:
+    kw = node.kw
+    integer = node.types is not None and "integer" in node.types and "number" not in node.types
+    pts: list[Any] = [0, 1, -1]
+    for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        if isinstance(kw.get(key), (int, float)):
+            v = kw[key]
+            pts += [v, v + 1, v - 1, v + 0.5, v - 0.5]
+    m = kw.get("multipleOf")
+    if isinstance(m, (int, float)) and m > 0:
+        base = [p for p in pts if isinstance(p, (int, float))]
+        pts += [m, 2 * m, 3 * m] + [round(p / m) * m for p in base]
+    if not integer:
+        pts += [0.5, 1.5]
+    out: list[Any] = []
+    for p in pts:
+        if isinstance(p, float) and p.is_integer():
+            out.append(int(p))
+            out.append(p)
+        else:
+            out.append(p)
+    return out
+
+
+def _strings(node: Node) -> list[Any]:
+    kw = node.kw
+    lo = kw.get("minLength", 0) if isinstance(kw.get("minLength"), int) else 0
+    hi = kw.get("maxLength") if isinstance(kw.get("maxLength"), int) else None
+    out: list[Any] = []
+    fmt = kw.get("format")
+    if isinstance(fmt, str) and fmt in _FORMAT_SAMPLES:
+        out.append(_FORMAT_SAMPLES[fmt])
+    out += ["a" * max(lo, 1), "a" * lo, "x"]
+    if lo:
+        out.append("a" * (lo - 1))
+    if hi is not None:
+        out += ["a" * hi, "a" * (hi + 1)]
+    out += ["not-a-" + (fmt if isinstance(fmt, str) else "thing"), "0", "A1"]
+    pattern = kw.get("pattern")
+    if isinstance(pattern, str):
+        lit = "".join(ch for ch in pattern if ch.isalnum() or ch in "-_:. ")
+        out += [lit, lit + "a", lit[:1]]
+    return out
+
+
+def _first_valid(differ: Differ, node: Node, side: str, depth: int) -> Any:
+    for v in candidates(differ, node, depth + 1):
+        if differ.valid(v, node, side):
+            return v
     return None
+
+
+def _objects(differ: Differ, node: Node, depth: int) -> list[Any]:
+    props: dict[str, Node] = node.kw.get("properties", {})
+    required = list(node.kw.get("required", []))
+    side = "old" if _is_old(differ, node) else "new"
+    base: dict[str, Any] = {}
+    for name in required:
+        sub = props.get(name)
+        base[name] = _first_valid(differ, sub, side, depth) if sub is not None else 0
+    out: list[Any] = [dict(base)]
+    full = dict(base)
+    for name, sub in props.items():
+        if name not in full:
+            full[name] = _first_valid(differ, sub, side, depth)
+    out.append(full)
+    for name in required:
+        smaller = dict(base)
+        smaller.pop(name, None)
+        out.append(smaller)
+    for name in list(props)[:12]:
+        for odd in (0, "", None, True, [], {}, 1.5):
+            out.append({**base, name: odd})
+    for odd in (0, "", None, {}):
+        out.append({**base, "x-undeclared": odd})
+    dep = node.kw.get("dependentRequired", {})
+    for name in dep:
+        out.append({**base, name: 0})
+    return out
+
+
+def _arrays(differ: Differ, node: Node, depth: int) -> list[Any]:
+    side = "old" if _is_old(differ, node) else "new"
+    prefix = [_first_valid(differ, x, side, depth) for x in node.kw.get("prefixItems", [])]
+    items = node.kw.get("items")
+    item = _first_valid(differ, items, side, depth) if items is not None else 0
+    lo = node.kw.get("minItems", 0) if isinstance(node.kw.get("minItems"), int) else 0
+    hi = node.kw.get("maxItems") if isinstance(node.kw.get("maxItems"), int) else None
+    out: list[Any] = [prefix, [*prefix, item], [*prefix, item, item]]
+    n = max(lo, len(prefix))
+    out.append([*prefix, *([item] * (n - len(prefix)))])
+    if lo:
+        out.append([item] * (lo - 1))
+    if hi is not None:
+        out += [[item] * hi, [item] * (hi + 1)]
+    out += [[0], [""], [None], [{}], [1, 1], [prefix[0]] if prefix else [0, 0]]
+    if "contains" in node.kw:
+        c = _first_valid(differ, node.kw["contains"], side, depth)
+        out += [[c], [c, c], [c, c, c]]
+    return out
+
+
+def _is_old(differ: Differ, node: Node) -> bool:
+    return node.loc.uri in differ.old_set.documents
+
+
+# ---- embedding and verification ---------------------------------------------------------
+def attach_witnesses(
+    differ: Differ, changes: list[Change], pairs: list[tuple[str, str]], budget: float = 5.0
+) -> None:
+    """Find and verify a witness for every breaking change, within a time budget."""
+    deadline = time.monotonic() + budget
+    for change in changes:
+        if time.monotonic() > deadline:
+            break
+        for direction in ("backward", "forward"):
+            if getattr(change, direction) or change.witness is not None:
+                continue
+            w = _search(differ, change, direction, pairs)
+            if w is not None:
+                change.witness = w
+
+
+def _search(
+    differ: Differ, change: Change, direction: str, pairs: list[tuple[str, str]]
+) -> dict[str, Any] | None:
+    a, b = change.old_node, change.new_node
+    if a is None or b is None:
+        return None
+    accept, reject = ("old", "new") if direction == "backward" else ("new", "old")
+    src = a if direction == "backward" else b
+    dst = b if direction == "backward" else a
+    local: list[Any] = []
+    hints = change.hints
+    if hints and hints[0] == "values":
+        local += list(hints[1] if direction == "backward" else hints[2])
+    local += candidates(differ, src)
+    if dst is not src:
+        local += candidates(differ, dst)
+    tried = 0
+    for value in _dedupe(local):
+        if tried > 150:
+            break
+        tried += 1
+        if not differ.valid(value, src, accept) or differ.valid(value, dst, reject):
+            continue
+        for instance in _embed(differ, change, value, accept):
+            for old_uri, new_uri in pairs:
+                acc_set = differ.old_set if accept == "old" else differ.new_set
+                rej_set = differ.new_set if accept == "old" else differ.old_set
+                acc_uri = old_uri if accept == "old" else new_uri
+                rej_uri = new_uri if accept == "old" else old_uri
+                if acc_set.is_valid(Location(acc_uri, ""), instance, formats=differ.format_assertion) and not rej_set.is_valid(
+                    Location(rej_uri, ""), instance, formats=differ.format_assertion
+                ):
+                    return {
+                        "direction": direction,
+                        "instance": instance,
+                        "accepted_by": accept,
+                        "rejected_by": reject,
+                    }
+    return None
+
+
+def _embed(differ: Differ, change: Change, value: Any, side: str) -> list[Any]:
+    """Whole instances carrying ``value`` at the change's instance path (a few variants)."""
+    results: list[Any] = [value]
+    for step in reversed(change.path):
+        parent = step.old if side == "old" else step.new
+        containers = [
+            c
+            for c in candidates(differ, parent)
+            if isinstance(c, dict if isinstance(step.key, str) else list)
+        ][:4]
+        nxt = []
+        for container in containers:
+            for inner in results[:3]:
+                c = copy.deepcopy(container)
+                if isinstance(step.key, str):
+                    c[step.key] = inner
+                else:
+                    while len(c) < step.key:
+                        c.append(c[-1] if c else 0)
+                    if len(c) == step.key:
+                        c.append(inner)
+                    else:
+                        c[step.key] = inner
+                nxt.append(c)
+        results = nxt or results
+    return results[:8]
