@@ -9,3 +9,6 @@ __all__: list[str] = []
 # Command modules add themselves below, e.g.:
 # main.add_command(validate.command)
 _ = main
+from vtcode_exec_events.cli.compat import command as compat_command  # noqa: E402
+
+main.add_command(compat_command)

@@ -228,9 +228,18 @@ def build_set(
     """Index the documents and build an offline registry over them."""
     resources: list[tuple[str, referencing.Resource[Any]]] = []
     index: dict[int, tuple[Location, str]] = {}
+    kept: list[Document] = []
     for doc in docs:
         if check:
-            _check_schema(doc.uri, doc.contents, doc.dialect)
+            try:
+                _check_schema(doc.uri, doc.contents, doc.dialect)
+            except SchemaError:
+                if doc.uri in roots:
+                    raise
+                continue  # a sibling that is not a schema: not part of the set
+        kept.append(doc)
+    docs = kept
+    for doc in docs:
         spec = _spec(doc.dialect)
         resource = spec.create_resource(doc.contents)
         resources.append((doc.uri, resource))
