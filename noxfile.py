@@ -6,6 +6,8 @@ Run `nox -l` to list the sessions. Default sessions use the running interpreter,
 
 from __future__ import annotations
 
+import sys
+
 import nox
 
 nox.needs_version = ">=2025.2.9"
@@ -13,7 +15,7 @@ nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
 nox.options.download_python = "never"
 nox.options.error_on_missing_interpreters = False
-nox.options.sessions = ["lint", "typecheck", "check_generated", "tests"]
+nox.options.sessions = ["lint", "typecheck", "check_generated", "freeze", "tests"]
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 
@@ -50,7 +52,7 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.install("-e", ".")
-    session.run("python", "codegen/lint_schema.py")
+    session.run("python", "-m", "vtcode_exec_events.lint")
 
 
 @nox.session
@@ -65,3 +67,15 @@ def tests(session: nox.Session) -> None:
     """The test suite (bounded property tests included)."""
     session.install("-e", ".[otel]", *_group("test"), *_group("codegen"))
     session.run("pytest", *session.posargs)
+
+
+@nox.session(python=False)
+def freeze(session: nox.Session) -> None:
+    """Fail if a released schema folder changed; `-- --release V` adds folder V to the lock."""
+    session.run(sys.executable, "codegen/freeze.py", *session.posargs)
+
+
+@nox.session(python=False, default=False)
+def new_version(session: nox.Session) -> None:
+    """Start the next schema version: `nox -s new_version -- 0.12.0` (default: next minor)."""
+    session.run(sys.executable, "codegen/new_version.py", *session.posargs)

@@ -9,6 +9,7 @@ single file), then datamodel-code-generator writes one module per version in pla
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import shutil
 import subprocess
@@ -37,6 +38,7 @@ OPTIONS = [
 ]
 
 
+@functools.cache
 def _import_library() -> types.ModuleType:
     """Import the package's registry and bundler without running the package __init__,
     which imports the very models this script writes."""
@@ -48,6 +50,12 @@ def _import_library() -> types.ModuleType:
     package.bundle = bundle  # type: ignore[attr-defined]
     package.registry = registry  # type: ignore[attr-defined]
     return package
+
+
+def _generator() -> str:
+    """The pinned generator: next to this interpreter (a nox or venv run), else on PATH."""
+    beside = Path(sys.executable).with_name("datamodel-codegen")
+    return str(beside) if beside.exists() else "datamodel-codegen"
 
 
 def module_name(version: str) -> str:
@@ -75,9 +83,26 @@ def init_source(versions: list[str]) -> str:
     return "\n".join(lines)
 
 
-def run(check: bool) -> int:
+def generate_module(folder: Path, version: str, target: Path, *, check: bool = False) -> bool:
+    """Bundle one version folder and run the generator on it; False on failure or drift."""
     lib = _import_library()
-    registry, bundle = lib.registry, lib.bundle
+    schemas = lib.registry.load_folder(folder, version)
+    doc = lib.bundle.bundle(schemas, lib.registry.VERSIONED_THREAD_EVENT)
+    with tempfile.TemporaryDirectory(prefix="vtcode-codegen-") as tmp:
+        source = Path(tmp) / f"vtcode-exec-events-{version}.schema.json"
+        source.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        cmd = [_generator(), f"--input={source}", f"--output={target}", *OPTIONS]
+        if check:
+            cmd.append("--check")
+        result = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout + result.stderr)
+        return False
+    return True
+
+
+def run(check: bool) -> int:
+    registry = _import_library().registry
     versions = [p.name for p in sorted(SCHEMA.iterdir(), key=lambda p: _key(registry, p.name))]
     versions = [v for v in versions if _key(registry, v) != (-1,)]
     failures: list[str] = []
@@ -86,20 +111,10 @@ def run(check: bool) -> int:
         if MODELS.exists():
             shutil.rmtree(MODELS)
         MODELS.mkdir(parents=True)
-    with tempfile.TemporaryDirectory(prefix="vtcode-codegen-") as tmp:
-        for version in versions:
-            schemas = registry.load_folder(SCHEMA / version, version)
-            doc = bundle.bundle(schemas, registry.VERSIONED_THREAD_EVENT)
-            source = Path(tmp) / f"vtcode-exec-events-{version}.schema.json"
-            source.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", "utf-8")
-            target = MODELS / (module_name(version) + ".py")
-            cmd = ["datamodel-codegen", f"--input={source}", f"--output={target}", *OPTIONS]
-            if check:
-                cmd.append("--check")
-            result = subprocess.run(cmd, capture_output=True, text=True, check=False)
-            if result.returncode != 0:
-                sys.stderr.write(result.stdout + result.stderr)
-                failures.append(str(target.relative_to(ROOT)))
+    for version in versions:
+        target = MODELS / (module_name(version) + ".py")
+        if not generate_module(SCHEMA / version, version, target, check=check):
+            failures.append(str(target.relative_to(ROOT)))
     init = MODELS / "__init__.py"
     if check:
         if not init.exists() or init.read_text("utf-8") != init_source(versions):

@@ -111,16 +111,25 @@ def _loads(data: str | bytes | bytearray | memoryview) -> Any:
         raise WireFormatError(f"invalid JSON: {exc}", kind=kind) from None
 
 
-def _validate(cls: type[BaseModel], obj: Any, prefix: str) -> BaseModel:
+def _text(data: str | bytes | bytearray | memoryview) -> str | bytes:
+    return data if isinstance(data, (str, bytes)) else bytes(data)
+
+
+def _validate(cls: type[BaseModel], obj: Any, raw: bytes | str | None, prefix: str) -> BaseModel:
+    # Strict JSON-mode validation matches VT Code's serde decoder: no "5" or true for an
+    # integer, no 5.0 either (JSON Schema cannot tell 5.0 from 5; see docs/wire.md).
+    text = orjson.dumps(obj) if raw is None else raw
     try:
-        return cls.model_validate(obj)
+        return cls.model_validate_json(text, strict=True)
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         pointer = prefix + error_pointer(first["loc"], obj)
         raise WireFormatError(first["msg"], pointer=pointer) from None
 
 
-def _event(obj: Any, models: VersionModels, prefix: str = "") -> BaseModel:
+def _event(
+    obj: Any, models: VersionModels, prefix: str = "", raw: bytes | str | None = None
+) -> BaseModel:
     if not isinstance(obj, dict):
         raise WireFormatError(
             f"an event must be a JSON object, not {type(obj).__name__}", pointer=prefix
@@ -137,7 +146,7 @@ def _event(obj: Any, models: VersionModels, prefix: str = "") -> BaseModel:
                 pointer=prefix + "/type",
             )
         cls = models.unknown
-    return _validate(cls, obj, prefix)
+    return _validate(cls, obj, raw, prefix)
 
 
 def parse_event(
@@ -150,8 +159,9 @@ def parse_event(
     ``UnknownThreadEvent`` that keeps it (from 0.4.0 on; before, it is an error).
     """
     models = models_for(schema_version)
-    obj = data if isinstance(data, Mapping) else _loads(data)
-    return _event(dict(obj) if isinstance(obj, Mapping) else obj, models)
+    if isinstance(data, Mapping):
+        return _event(dict(data), models)
+    return _event(_loads(data), models, raw=_text(data))
 
 
 def parse_line(
@@ -180,7 +190,8 @@ def parse_line(
         except ValueError as exc:
             raise WireFormatError(str(exc), pointer="/schema_version", kind="version") from None
         return ParsedLine(_event(obj["event"], models, "/event"), version)
-    return ParsedLine(_event(obj, models_for(schema_version)), None)
+    raw = None if isinstance(line, Mapping) else _text(line)
+    return ParsedLine(_event(obj, models_for(schema_version), raw=raw), None)
 
 
 def _payload(model: BaseModel) -> str:
