@@ -12,3 +12,8 @@ _ = main
 from vtcode_exec_events.cli.compat import command as compat_command  # noqa: E402
 
 main.add_command(compat_command)
+from vtcode_exec_events.cli import replay, schema, stats  # noqa: E402
+
+main.add_command(stats.command)
+main.add_command(replay.command)
+main.add_command(schema.group)

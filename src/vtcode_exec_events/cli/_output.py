@@ -1,0 +1,60 @@
+"""CLI output helpers: titled sections, drawn as rich tables on a terminal and plain otherwise."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+__all__ = ["Section", "console", "render"]
+
+
+@dataclass
+class Section:
+    """A titled table: a header row and rows of cells."""
+
+    title: str
+    header: Sequence[str]
+    rows: list[Sequence[str]] = field(default_factory=list)
+    note: str = ""
+
+    def add(self, *cells: object) -> None:
+        self.rows.append([str(c) for c in cells])
+
+
+def console() -> Console:
+    """A console on standard output (colour and tables only when it is a terminal)."""
+    return Console(highlight=False, soft_wrap=True)
+
+
+def _plain(section: Section) -> str:
+    rows = [list(section.header), *section.rows] if section.header else section.rows
+    widths = [max(len(r[i]) for r in rows if i < len(r)) for i in range(max(map(len, rows)))]
+    out = [f"== {section.title} =="]
+    for row in rows:
+        cells = [c.ljust(widths[i]) for i, c in enumerate(row)]
+        out.append("  ".join(cells).rstrip())
+    if section.note:
+        out.append(section.note)
+    return "\n".join(out)
+
+
+def render(sections: Sequence[Section]) -> None:
+    """Print sections (empty ones are left out)."""
+    shown = [s for s in sections if s.rows]
+    out = console()
+    if not out.is_terminal:
+        click.echo("\n\n".join(_plain(s) for s in shown))
+        return
+    for section in shown:
+        table = Table(title=section.title, title_justify="left", show_header=bool(section.header))
+        for index, name in enumerate(section.header or [""] * len(section.rows[0])):
+            table.add_column(name, justify="right" if index else "left", overflow="fold")
+        for row in section.rows:
+            table.add_row(*row)
+        out.print(table)
+        if section.note:
+            out.print(section.note, style="dim")

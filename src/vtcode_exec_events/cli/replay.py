@@ -1,0 +1,70 @@
+"""``vtcode-exec-events replay``: a readable, ordered timeline of one session log."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import orjson
+from rich.text import Text
+
+from vtcode_exec_events.cli._output import console
+from vtcode_exec_events.cli.stats import check_paths, schema_version_option
+from vtcode_exec_events.consumers.reader import display_name, read_log
+from vtcode_exec_events.consumers.replay import DEFAULT_WIDTH, TimelineEntry, replay
+
+__all__ = ["command"]
+
+STYLES = {"ok": "green", "failed": "bold red", "open": "yellow", "invalid": "bold magenta"}
+MARKS = {"ok": " ", "failed": "!", "open": "…", "info": " ", "invalid": "?"}
+
+
+def _text(entry: TimelineEntry) -> str:
+    return f"{entry.line:>6} {MARKS.get(entry.status, ' ')} {'  ' * entry.depth}{entry.text}"
+
+
+@click.command("replay")
+@click.argument("log", metavar="LOG")
+@click.option(
+    "--schema-version",
+    callback=schema_version_option,
+    help="Parse bare lines with this version (default: the newest version that accepts each line).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--updates", is_flag=True, help="List every item.updated event, not just a count.")
+@click.option(
+    "--width",
+    type=click.IntRange(min=0),
+    default=DEFAULT_WIDTH,
+    show_default=True,
+    help="Cut quoted text (messages, commands, output) to this many characters; 0: never.",
+)
+def command(log: str, schema_version: str | None, fmt: str, updates: bool, width: int) -> None:
+    """Print the timeline of a session log, in order, for debugging an agent run.
+
+    Each line shows the log line number, a mark (! failed, … still open, ? unparseable)
+    and what happened, indented by thread, turn and item. Item updates are folded into
+    the item's completion. Events carry no timestamps, so durations are the ones the
+    events state (wait_ms, duration_ms). Exit status: 0 every line parsed, 1 some lines
+    could not be parsed, 2 usage or I/O error.
+    """
+    check_paths((log,))
+    out = console()
+    invalid = 0
+    try:
+        for entry in replay(
+            read_log(log, schema_version=schema_version), width=width, updates=updates
+        ):
+            invalid += entry.status == "invalid"
+            if fmt == "json":
+                click.echo(orjson.dumps(entry.to_json()).decode())
+            elif out.is_terminal:
+                out.print(Text(_text(entry), style=STYLES.get(entry.status, "")))
+            else:
+                click.echo(_text(entry))
+    except (OSError, EOFError) as exc:
+        click.echo(f"error: cannot read {display_name(log)}: {exc}", err=True)
+        sys.exit(2)
+    sys.exit(1 if invalid else 0)

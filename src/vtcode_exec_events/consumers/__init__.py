@@ -1,0 +1,18 @@
+"""Consumer tools over event logs: a streaming reader, statistics and a replay timeline."""
+
+from __future__ import annotations
+
+from vtcode_exec_events.consumers.reader import LineError, LogLine, open_log, read_log
+from vtcode_exec_events.consumers.replay import TimelineEntry, replay
+from vtcode_exec_events.consumers.stats import Stats, collect
+
+__all__ = [
+    "LineError",
+    "LogLine",
+    "Stats",
+    "TimelineEntry",
+    "collect",
+    "open_log",
+    "read_log",
+    "replay",
+]
