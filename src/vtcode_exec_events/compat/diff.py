@@ -259,10 +259,11 @@ class Differ:
         if not x.unions:
             return None, [x]
         kind, branches = x.unions[0]
+        branches = _flatten(branches)
         rest = _copy(x)
         rest.unions = list(x.unions[1:])
         if rest.is_true and not rest.unions:
-            return kind, [_unwrap(b) for b in branches]
+            return kind, branches
         out = []
         for br in branches:
             br = _unwrap(br)
@@ -288,36 +289,73 @@ class Differ:
         n, m = len(A), len(B)
         res: dict[tuple[int, int], _Result] = {}
 
+        dis: dict[tuple[int, int], bool] = {}
+
+        def apart(i: int, j: int) -> bool:
+            if (i, j) not in dis:
+                dis[(i, j)] = disjoint(A[i], B[j])
+            return dis[(i, j)]
+
         def pair(i: int, j: int) -> _Result:
             if (i, j) not in res:
                 res[(i, j)] = sub(A[i], B[j], path)
             return res[(i, j)]
 
+        def usable(i: int, j: int, backward: bool) -> bool:
+            if apart(i, j):
+                return False
+            r = pair(i, j)
+            return r.backward if backward else r.forward
+
         # identical position first, then any
         bpart: dict[int, int | None] = {}
         for i in range(n):
             order = ([i] if i < m else []) + [j for j in range(m) if j != i]
-            bpart[i] = next((j for j in order if pair(i, j).backward), None)
+            bpart[i] = next((j for j in order if usable(i, j, True)), None)
             if bpart[i] is None and self._split_cover(A[i], B, path, sub, backward=True):
                 bpart[i] = -1
         fpart: dict[int, int | None] = {}
         for j in range(m):
             order = ([j] if j < n else []) + [i for i in range(n) if i != j]
-            fpart[j] = next((i for i in order if pair(i, j).forward), None)
+            fpart[j] = next((i for i in order if usable(i, j, False)), None)
             if fpart[j] is None and self._split_cover(B[j], A, path, sub, backward=False):
                 fpart[j] = -1
 
         for i, j in bpart.items():
-            if j is None:
+            if j is not None:
+                continue
+            near = [k for k in range(m) if not apart(i, k)]
+            if near:
+                # explain through the closest counterpart (a discriminated union has one)
+                best = min(near, key=lambda k: sum(not c.backward for c in pair(i, k).changes))
+                for c in pair(i, best).changes:
+                    out.append(replace(c, forward=True) if not c.forward else c)
+                if pair(i, best).backward:
+                    out.append(self._ch(
+                        "SUM_TYPE_NARROWED", A[i], b, False, True,
+                        f"old branch {A[i].display} fits no single new branch", path))
+            else:
                 out.append(self._ch(
                     "SUM_TYPE_NARROWED", A[i], b, False, True,
-                    f"old branch {A[i].display} has no counterpart in the new schema that accepts "
-                    "all of its instances", path))
+                    f"old branch {A[i].display} has no counterpart in the new schema: its "
+                    "instances are rejected", path))
         for j, i in fpart.items():
-            if i is None:
+            if i is not None:
+                continue
+            near = [k for k in range(n) if not apart(k, j)]
+            if near:
+                best = min(near, key=lambda k: sum(not c.forward for c in pair(k, j).changes))
+                for c in pair(best, j).changes:
+                    out.append(replace(c, backward=True) if not c.backward else c)
+                if pair(best, j).forward:
+                    out.append(self._ch(
+                        "SUM_TYPE_EXTENDED", a, B[j], True, False,
+                        f"new branch {B[j].display} fits no single old branch", path))
+            else:
                 out.append(self._ch(
                     "SUM_TYPE_EXTENDED", a, B[j], True, False,
-                    f"new branch {B[j].display} accepts instances no old branch accepted", path))
+                    f"new branch {B[j].display} accepts instances no old branch accepted "
+                    "(old readers reject them)", path))
         shown: set[tuple[int, int]] = set()
         for i, j in bpart.items():
             if j is not None and j >= 0 and (i, j) not in shown:
@@ -1028,6 +1066,28 @@ def _copy(x: Node) -> Node:
     return n
 
 
+def _flatten(branches: list[Node], depth: int = 0) -> list[Node]:
+    """Inline nested unions (anyOf, or oneOf over provably disjoint branches)."""
+    out: list[Node] = []
+    for br in branches:
+        br = _unwrap(br)
+        inner = br.unions[0] if len(br.unions) == 1 else None
+        rest_free = (
+            inner is not None and br.types is None and br.enum is None and not br.kw
+            and not br.allof and br.not_ is None and br.cond is None and not br.false
+        )
+        if inner is not None and rest_free and depth < 8:
+            kind, sub = inner
+            sub = [_unwrap(x) for x in sub]
+            if kind == "anyOf" or all(
+                disjoint(sub[i], sub[j]) for i in range(len(sub)) for j in range(i + 1, len(sub))
+            ):
+                out.extend(_flatten(sub, depth + 1))
+                continue
+        out.append(br)
+    return out
+
+
 def _restrict(x: Node, family: str) -> Node:
     n = _copy(x)
     allowed = {"number": {"number", "integer"}}.get(family, {family})
@@ -1158,6 +1218,50 @@ def _fresh_name(*decl: dict[str, Any]) -> str:
 
 
 # ---- disjointness (for oneOf exclusivity and `not`) ---------------------------------------
+def _json_type(v: Any) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, int) or (isinstance(v, float) and v.is_integer()):
+        return "integer"
+    if isinstance(v, float):
+        return "number"
+    if isinstance(v, str):
+        return "string"
+    return "array" if isinstance(v, list) else "object"
+
+
+def _rejects(node: Node, v: Any) -> bool:
+    """True only when ``node`` certainly rejects the value ``v`` (local keywords only)."""
+    node = _unwrap(node)
+    if node.false:
+        return True
+    t = _json_type(v)
+    if node.types is not None and not _covered(t, node.types):
+        return True
+    if node.enum is not None and canonical(v) not in {canonical(e) for e in node.enum}:
+        return True
+    if node.not_ is not None:
+        neg = _unwrap(node.not_)
+        if neg.enum is not None and canonical(v) in {canonical(e) for e in neg.enum}:
+            return True
+    if isinstance(v, str):
+        pat = node.kw.get("pattern")
+        if isinstance(pat, str) and not _search(pat, v):
+            try:
+                re.compile(pat)
+            except re.error:
+                return False
+            return True
+        if isinstance(node.kw.get("maxLength"), int) and len(v) > node.kw["maxLength"]:
+            return True
+        if isinstance(node.kw.get("minLength"), int) and len(v) < node.kw["minLength"]:
+            return True
+    return False
+
+
+
 def disjoint(x: Node, y: Node, depth: int = 0) -> bool:
     """True only when no instance can satisfy both ``x`` and ``y`` (a proof, not a guess)."""
     x, y = _unwrap(x), _unwrap(y)
@@ -1182,10 +1286,8 @@ def disjoint(x: Node, y: Node, depth: int = 0) -> bool:
         if not ({canonical(v) for v in x.enum} & {canonical(v) for v in y.enum}):
             return True
     for e, other in ((x, y), (y, x)):
-        if e.enum is not None and other.not_ is not None:
-            neg = _unwrap(other.not_)
-            if neg.enum is not None and {canonical(v) for v in e.enum} <= {canonical(v) for v in neg.enum}:
-                return True
+        if e.enum is not None and all(_rejects(other, v) for v in e.enum):
+            return True
     if "object" in tx and "object" in ty:
         # a tag property required on both sides with disjoint values
         px, py = x.kw.get("properties", {}), y.kw.get("properties", {})

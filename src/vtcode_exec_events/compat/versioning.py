@@ -1,0 +1,155 @@
+"""The version gate: each adjacent pair of schema folders, the bump its changes need, and a verdict."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from vtcode_exec_events.compat.api import compare_paths
+from vtcode_exec_events.compat.config import Policy
+from vtcode_exec_events.compat.report import Report
+from vtcode_exec_events.compat.rules import ANNOTATION_RULES
+from vtcode_exec_events.errors import VtcodeExecEventsError
+
+__all__ = ["Step", "check_history", "main", "required_bump", "versions"]
+
+_VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
+BUMPS = ("none", "patch", "minor", "major")
+
+#: The gate judges with the lenient policy: optional properties may come and go (readers ignore
+#: unknown fields, producers omit unset ones), everything else with set semantics.
+GATE_POLICY = "lenient"
+
+
+def versions(root: Path) -> list[tuple[tuple[int, int, int], Path]]:
+    """The version folders under ``root``, oldest first."""
+    out = []
+    for child in root.iterdir():
+        m = _VERSION.match(child.name)
+        if child.is_dir() and m:
+            out.append(((int(m[1]), int(m[2]), int(m[3])), child))
+    return sorted(out)
+
+
+def actual_bump(old: tuple[int, int, int], new: tuple[int, int, int]) -> str:
+    if new <= old:
+        return "none"
+    if new[0] != old[0]:
+        return "major"
+    if new[1] != old[1]:
+        return "minor"
+    return "patch"
+
+
+def required_bump(report: Report, version: tuple[int, int, int]) -> tuple[str, str]:
+    """The smallest bump the changes need, and the reason (semver; 0.x shifts major to minor)."""
+    if not report.changes:
+        return "patch", "no wire change"
+    if all(c.id in ANNOTATION_RULES for c in report.changes):
+        return "patch", "annotations only"
+    if report.backward and report.forward:
+        return "minor", "additions both old and new readers tolerate"
+    dirs = [d for d, ok in (("backward", report.backward), ("forward", report.forward)) if not ok]
+    need = "major" if version[0] >= 1 else "minor"
+    return need, f"breaks {' and '.join(dirs)}"
+
+
+@dataclass
+class Step:
+    old: str
+    new: str
+    backward: bool
+    forward: bool
+    needed: str
+    actual: str
+    reason: str
+    highlights: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return BUMPS.index(self.actual) >= BUMPS.index(self.needed) and self.actual != "none"
+
+
+def _highlights(report: Report, limit: int = 4) -> list[str]:
+    out: list[str] = []
+    for direction in ("backward", "forward"):
+        for c in report.failing(direction):
+            where = c.new_pointer.split("#", 1)[-1] if "#" in c.new_pointer else c.new_pointer
+            text = f"{direction}: {c.id} at `{c.new_pointer}`"
+            if text not in out and where:
+                out.append(text)
+    return out[:limit] + ([f"… {len(out) - limit} more"] if len(out) > limit else [])
+
+
+def check_history(root: Path, policy: str = GATE_POLICY) -> list[Step]:
+    steps = []
+    vs = versions(root)
+    for (va, pa), (vb, pb) in zip(vs, vs[1:]):
+        pol = Policy(name=policy, witnesses=False)
+        report = compare_paths(pa, pb, pol)
+        needed, reason = required_bump(report, vb)
+        steps.append(
+            Step(pa.name, pb.name, report.backward, report.forward, needed, actual_bump(va, vb),
+                 reason, _highlights(report))
+        )
+    return steps
+
+
+def table(steps: list[Step]) -> str:
+    yes = {True: "yes", False: "**no**"}
+    lines = [
+        "| step | backward | forward | changes need | bumped | verdict | what breaks |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for s in steps:
+        verdict = "ok" if s.ok else "**FAIL**"
+        if s.ok and s.needed != "patch" and not (s.backward and s.forward):
+            verdict = "ok (breaking, allowed below 1.0)"
+        what = "<br>".join(s.highlights) or s.reason
+        lines.append(
+            f"| {s.old} → {s.new} | {yes[s.backward]} | {yes[s.forward]} | {s.needed} "
+            f"({s.reason}) | {s.actual} | {verdict} | {what} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m vtcode_exec_events.compat.versioning",
+        description="Check that every schema version bump matches what changed.",
+    )
+    parser.add_argument("root", nargs="?", default="schema", type=Path)
+    parser.add_argument("--policy", choices=("strict", "lenient"), default=GATE_POLICY)
+    parser.add_argument("--markdown", action="store_true", help="print the Markdown table")
+    args = parser.parse_args(argv)
+    if not args.root.is_dir():
+        print(f"error: {args.root}: not a folder", file=sys.stderr)
+        return 2
+    try:
+        steps = check_history(args.root, args.policy)
+    except VtcodeExecEventsError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    if args.markdown:
+        print(table(steps), end="")
+    else:
+        for s in steps:
+            mark = "ok  " if s.ok else "FAIL"
+            print(f"{mark} {s.old} -> {s.new}: needs {s.needed} ({s.reason}), bumped {s.actual}")
+            for h in s.highlights:
+                print(f"       {h}")
+    failed = [s for s in steps if not s.ok]
+    if failed:
+        print(
+            f"{len(failed)} step(s) bumped less than their changes need; see docs/versioning.md",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
