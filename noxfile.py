@@ -66,7 +66,7 @@ def typecheck(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """The test suite (bounded property tests included)."""
     session.install("-e", ".[otel]", *_group("test"), *_group("codegen"))
-    session.run("pytest", *session.posargs)
+    session.run("pytest", "--junitxml=.nox/pytest-junit.xml", *session.posargs)
 
 
 @nox.session(python=False)
