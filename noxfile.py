@@ -15,7 +15,7 @@ nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
 nox.options.download_python = "never"
 nox.options.error_on_missing_interpreters = False
-nox.options.sessions = ["lint", "typecheck", "check_generated", "freeze", "tests"]
+nox.options.sessions = ["lint", "typecheck", "check_generated", "freeze", "tests", "compat"]
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 
@@ -79,3 +79,18 @@ def freeze(session: nox.Session) -> None:
 def new_version(session: nox.Session) -> None:
     """Start the next schema version: `nox -s new_version -- 0.12.0` (default: next minor)."""
     session.run(sys.executable, "codegen/new_version.py", *session.posargs)
+
+
+@nox.session
+def compat(session: nox.Session) -> None:
+    """The schema gate: every adjacent pair in schema/ and whether its version bump fits."""
+    session.install("-e", ".")
+    session.run("python", "-m", "vtcode_exec_events.compat.versioning", "schema", *session.posargs)
+
+
+@nox.session(default=False)
+def fuzz(session: nox.Session) -> None:
+    """Long soundness run: many generated schema pairs and instances (COMPAT_FUZZ_EXAMPLES)."""
+    session.install("-e", ".", *_group("test"))
+    session.env.setdefault("COMPAT_FUZZ_EXAMPLES", "3000")
+    session.run("pytest", "tests/compat/test_soundness.py", "-p", "no:cacheprovider", *session.posargs)
