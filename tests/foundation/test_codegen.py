@@ -200,3 +200,11 @@ def test_schema_lint_rejects_generator_traps(tmp_path: Path, mutate: Any, messag
     problems = [str(p) for p in lint_folder(folder)]
     assert any(message in p for p in problems), problems
     assert all(p.startswith("0.11.0/") and ".schema.json#" in p for p in problems)
+
+
+def test_every_released_folder_passes_the_metaschema_and_the_lint() -> None:
+    from vtcode_exec_events import registry
+    from vtcode_exec_events.lint import lint_folder
+
+    for version in registry.versions():
+        assert lint_folder(registry.schema_root() / version) == [], version
