@@ -1,0 +1,144 @@
+"""`nox -s new_version`: one command starts the next schema version, on a copy of the repository."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+INIT = Path("src/vtcode_exec_events/__init__.py")
+
+
+def _load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        f"_codegen_{name}", ROOT / "codegen" / f"{name}.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+new_version = _load("new_version")
+freeze = _load("freeze")
+
+CHANGELOG = """# Changelog
+
+Intro.
+
+## [Unreleased]
+
+### Added
+
+- Something earlier.
+
+## [0.1.0] - 2026-01-01
+
+### Added
+
+- The first release.
+"""
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """Only what the command reads and writes: schema/, the package __init__, the CHANGELOG."""
+    shutil.copytree(ROOT / "schema", tmp_path / "schema")
+    (tmp_path / INIT).parent.mkdir(parents=True)
+    shutil.copy(ROOT / INIT, tmp_path / INIT)
+    (tmp_path / "CHANGELOG.md").write_text(CHANGELOG, encoding="utf-8")
+    return tmp_path
+
+
+def _docs(folder: Path) -> dict[str, dict[str, object]]:
+    return {p.name: json.loads(p.read_text(encoding="utf-8")) for p in folder.glob("*.json")}
+
+
+def test_starts_the_next_version(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    newest = new_version.newest_version(ROOT / "schema")
+    major, minor, _ = (int(p) for p in newest.split("."))
+    new = f"{major}.{minor + 1}.0"
+    assert new_version.main(["--root", str(repo), new]) == 0
+    out = capsys.readouterr().out
+    assert f"started schema {new} from {newest}" in out
+    assert "nox -s generate" in out
+    assert f"nox -s freeze -- --release {new}" in out
+
+    old_docs, new_docs = _docs(repo / "schema" / newest), _docs(repo / "schema" / new)
+    assert set(new_docs) == set(old_docs)
+    for name, doc in new_docs.items():
+        before = old_docs[name]
+        assert doc["description"] == str(before["description"]).replace(
+            f"schema {newest}", f"schema {new}"
+        )
+        assert f"schema {new}" in str(doc["description"])
+        assert {**doc, "description": None} == {**before, "description": None}  # since: kept
+        text = (repo / "schema" / new / name).read_text(encoding="utf-8")
+        assert text == json.dumps(doc, indent=2) + "\n"
+
+    init = (repo / INIT).read_text(encoding="utf-8")
+    assert f'EVENT_SCHEMA_VERSION = "{new}"' in init
+    assert f"from vtcode_exec_events.models.v{new.replace('.', '_')} import (" in init
+    changed = set(init.splitlines()) ^ set((ROOT / INIT).read_text(encoding="utf-8").splitlines())
+    assert len(changed) == 4  # two lines out, two lines in
+
+    changelog = (repo / "CHANGELOG.md").read_text(encoding="utf-8")
+    unreleased = changelog.split("## [Unreleased]")[1].split("## [0.1.0]")[0]
+    assert unreleased.startswith(f"\n\n### Added\n\n- Schema version {new} (`schema/{new}/`")
+    assert "- Something earlier." in unreleased
+    assert all(len(line) <= 100 for line in changelog.splitlines())
+
+    # The new folder is not released yet: the freeze check passes, then it can be released.
+    assert freeze.check(repo) == []
+    assert freeze.main(["--root", str(repo), "--release", new]) == 0
+    assert new in freeze.read_lock(repo / "schema")
+
+
+def test_defaults_to_the_next_minor_and_chains(repo: Path) -> None:
+    assert new_version.start(repo) == ("0.11.0", "0.12.0")
+    assert new_version.start(repo, "0.13.0") == ("0.12.0", "0.13.0")
+    assert "schema 0.13.0" in str(_docs(repo / "schema" / "0.13.0")["events.schema.json"])
+    changelog = (repo / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert changelog.index("Schema version 0.13.0") < changelog.index("Schema version 0.12.0")
+
+
+@pytest.mark.parametrize(
+    ("version", "message"),
+    [
+        ("0.11.0", "must be newer than the newest folder 0.11.0"),
+        ("0.10.5", "must be newer than the newest folder 0.11.0"),
+        ("banana", "not a MAJOR.MINOR.PATCH version: 'banana'"),
+    ],
+)
+def test_bad_versions_change_nothing(
+    repo: Path, version: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file()}
+    assert new_version.main(["--root", str(repo), version]) == 2
+    assert message in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in repo.rglob("*") if p.is_file()} == before
+
+
+def test_an_unexpected_package_init_changes_nothing(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo / INIT).write_text('"""Nothing to bump."""\n', encoding="utf-8")
+    assert new_version.main(["--root", str(repo), "0.12.0"]) == 2
+    assert "expected to find 'EVENT_SCHEMA_VERSION = \"0.11.0\"'" in capsys.readouterr().err
+    assert not (repo / "schema" / "0.12.0").exists()
+
+
+def test_a_changelog_without_unreleased_gets_one(repo: Path) -> None:
+    (repo / "CHANGELOG.md").write_text("# Changelog\n\n## [0.1.0]\n\n- First.\n")
+    new_version.start(repo, "0.12.0")
+    changelog = (repo / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert changelog.startswith("# Changelog\n\n## [Unreleased]\n\n### Added\n\n- Schema version")
+    assert changelog.endswith("## [0.1.0]\n\n- First.\n")
