@@ -11,7 +11,7 @@ import orjson
 from vtcode_exec_events.cli._output import Section, render
 from vtcode_exec_events.consumers.reader import STDIN, display_name, read_log
 from vtcode_exec_events.consumers.stats import DEFAULT_MAX_EXAMPLES, Stats
-from vtcode_exec_events.registry import resolve_version
+from vtcode_exec_events.registry import resolve_version, version_key
 
 __all__ = ["command", "read_all", "schema_version_option"]
 
@@ -61,7 +61,8 @@ def _sections(stats: Stats) -> list[Section]:
     summary.add("parsed", stats.parsed)
     summary.add("unparseable", stats.invalid)
     for form, counter in stats.versions.items():
-        for version, count in sorted(counter.items()):
+        for version in sorted(counter, key=version_key):
+            count = counter[version]
             summary.add(f"schema {version} ({form})", count)
     summary.add("threads started", stats.threads_started)
     for subtype, count in stats.threads_completed.most_common():
@@ -87,7 +88,7 @@ def _sections(stats: Stats) -> list[Section]:
     items = Section("Items completed, by kind and status", ["kind", *statuses, "total"])
     for kind, counter in sorted(stats.items.items()):
         items.add(kind, *(counter.get(s, 0) for s in statuses), sum(counter.values()))
-    if stats.item_events:
+    if stats.item_events["started"] or stats.item_events["updated"]:
         started, updated = stats.item_events["started"], stats.item_events["updated"]
         items.note = f"item events: {started} started, {updated} updated"
 

@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, RootModel
 
 from vtcode_exec_events.consumers.reader import LineError, LogLine
+from vtcode_exec_events.registry import version_key
 
 __all__ = ["DEFAULT_MAX_EXAMPLES", "Failure", "FileStats", "Stats", "collect", "wire"]
 
@@ -273,7 +274,10 @@ class Stats:
             "parsed": self.parsed,
             "invalid": self.invalid,
             "files": [f.to_json() for f in self.files],
-            "schema_versions": {k: dict(sorted(v.items())) for k, v in self.versions.items()},
+            "schema_versions": {
+                form: {v: counter[v] for v in sorted(counter, key=version_key)}
+                for form, counter in self.versions.items()
+            },
             "events": dict(self.events.most_common()),
             "unknown_events": dict(self.unknown_events.most_common()),
             "threads": {

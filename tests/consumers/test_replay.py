@@ -1,0 +1,71 @@
+"""``replay``: the ordered timeline of a session, with item lifecycles, outcomes and usage."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.consumers.conftest import EXAMPLES, LOGS, ROOT, golden, run
+from vtcode_exec_events.consumers.replay import format_ms
+
+LOGS_AND_EXAMPLES = sorted(
+    [LOGS / p.name for p in (ROOT / LOGS).glob("*.jsonl")]
+    + [EXAMPLES / p.name for p in (ROOT / EXAMPLES).glob("*.jsonl")]
+)
+
+
+@pytest.mark.parametrize("log", LOGS_AND_EXAMPLES, ids=lambda p: p.name)
+def test_timeline_matches_golden(log: object) -> None:
+    result = run("replay", str(log))
+    golden(f"{log.name}.replay.txt", result.output)  # type: ignore[attr-defined]
+    assert result.exit_code == (1 if log.name.startswith("invalid") else 0)  # type: ignore[attr-defined]
+
+
+def test_updates_are_folded_unless_asked_for() -> None:
+    folded = run("replay", str(EXAMPLES / "exec.jsonl")).output
+    assert "updated" not in folded
+    assert "npm test -> exit 1 (3 output lines) [failed] (started line 5, 2 updates)" in folded
+    listed = run("replay", str(EXAMPLES / "exec.jsonl"), "--updates").output
+    assert listed.count("command_execution item_1 updated") == 2
+
+
+def test_json_entries_one_per_line() -> None:
+    result = run("replay", str(EXAMPLES / "session.jsonl"), "--format", "json")
+    entries = [json.loads(line) for line in result.output.splitlines()]
+    assert entries[0] == {
+        "file": str(EXAMPLES / "session.jsonl"),
+        "line": 1,
+        "depth": 0,
+        "event": "thread.started",
+        "status": "info",
+        "turn": None,
+        "item_id": None,
+        "item_type": None,
+        "text": "thread thread-7f3a started [schema 0.11.0, envelope]",
+    }
+    failed = [(e["line"], e["item_id"]) for e in entries if e["status"] == "failed"]
+    assert failed == [(6, "item_1"), (26, "item_9")]
+    assert {e["turn"] for e in entries if e["depth"] == 2} == {1, 2}
+
+
+def test_width_cuts_quoted_text() -> None:
+    out = run("replay", str(EXAMPLES / "session.jsonl"), "--width", "12").output
+    assert "agent_message item_5: Fixed the e…" in out
+    assert (
+        "Fixed the empty-input case"
+        in run("replay", str(EXAMPLES / "session.jsonl"), "--width", "0").output
+    )
+
+
+def test_open_items_and_turns_are_reported_at_the_end() -> None:
+    out = run("replay", str(LOGS / "every-version.jsonl")).output
+    assert "command_execution item_9 never completed (started line 23)" in out
+    assert "turn 4 never completed" in out
+
+
+@pytest.mark.parametrize(
+    ("ms", "text"), [(0, "0 ms"), (999, "999 ms"), (1834, "1.8 s"), (125_000, "2 min 5 s")]
+)
+def test_durations_read_naturally(ms: int, text: str) -> None:
+    assert format_ms(ms) == text
