@@ -103,18 +103,23 @@ def test_starts_the_next_version(repo: Path, capsys: pytest.CaptureFixture[str])
 
 
 def test_defaults_to_the_next_minor_and_chains(repo: Path) -> None:
-    assert new_version.start(repo) == ("0.11.0", "0.12.0")
-    assert new_version.start(repo, "0.13.0") == ("0.12.0", "0.13.0")
-    assert "schema 0.13.0" in str(_docs(repo / "schema" / "0.13.0")["events.schema.json"])
+    newest = new_version.newest_version(repo / "schema")
+    first, second = (
+        new_version.next_minor(newest),
+        new_version.next_minor(new_version.next_minor(newest)),
+    )
+    assert new_version.start(repo) == (newest, first)
+    assert new_version.start(repo, second) == (first, second)
+    assert f"schema {second}" in str(_docs(repo / "schema" / second)["events.schema.json"])
     changelog = (repo / "CHANGELOG.md").read_text(encoding="utf-8")
-    assert changelog.index("Schema version 0.13.0") < changelog.index("Schema version 0.12.0")
+    assert changelog.index(f"Schema version {second}") < changelog.index(f"Schema version {first}")
 
 
 @pytest.mark.parametrize(
     ("version", "message"),
     [
-        ("0.11.0", "must be newer than the newest folder 0.11.0"),
-        ("0.10.5", "must be newer than the newest folder 0.11.0"),
+        ("0.11.0", "must be newer than the newest folder"),
+        ("0.10.5", "must be newer than the newest folder"),
         ("banana", "not a MAJOR.MINOR.PATCH version: 'banana'"),
     ],
 )
@@ -131,14 +136,15 @@ def test_an_unexpected_package_init_changes_nothing(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (repo / INIT).write_text('"""Nothing to bump."""\n', encoding="utf-8")
-    assert new_version.main(["--root", str(repo), "0.12.0"]) == 2
-    assert "expected to find 'EVENT_SCHEMA_VERSION = \"0.11.0\"'" in capsys.readouterr().err
-    assert not (repo / "schema" / "0.12.0").exists()
+    newest = new_version.newest_version(repo / "schema")
+    assert new_version.main(["--root", str(repo)]) == 2
+    assert f"expected to find 'EVENT_SCHEMA_VERSION = \"{newest}\"'" in capsys.readouterr().err
+    assert new_version.newest_version(repo / "schema") == newest
 
 
 def test_a_changelog_without_unreleased_gets_one(repo: Path) -> None:
     (repo / "CHANGELOG.md").write_text("# Changelog\n\n## [0.1.0]\n\n- First.\n")
-    new_version.start(repo, "0.12.0")
+    new_version.start(repo)
     changelog = (repo / "CHANGELOG.md").read_text(encoding="utf-8")
     assert changelog.startswith("# Changelog\n\n## [Unreleased]\n\n### Added\n\n- Schema version")
     assert changelog.endswith("## [0.1.0]\n\n- First.\n")
