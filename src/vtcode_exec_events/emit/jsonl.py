@@ -1,0 +1,204 @@
+"""``JsonlEmitter``: one JSON line per event, appended to a file or written to a stream."""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+import time
+import weakref
+from typing import IO, TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from vtcode_exec_events.emit.base import SinkFailures
+from vtcode_exec_events.emit.encode import encode_line, schema_version_of
+
+if TYPE_CHECKING:
+    from vtcode_exec_events import Event
+
+__all__ = ["JsonlEmitter"]
+
+_APPEND = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_CLOEXEC", 0)
+
+
+class _Sink:
+    """The output side of a ``JsonlEmitter``: a buffer of whole lines and where they go.
+
+    Kept apart from the emitter so that a finalizer can flush it at exit without keeping
+    the emitter alive.
+    """
+
+    def __init__(self, fd: int | None, stream: IO[Any] | None, text: bool, owned: bool) -> None:
+        self.fd = fd
+        self.stream = stream
+        self.text = text
+        self.owned = owned
+        self.buffer = bytearray()
+        self.pending = 0
+        self.torn = False
+        self.closed = False
+        self.lock = threading.Lock()
+
+    def write_out(self) -> None:
+        """Write the buffered lines; called with the lock held."""
+        data = bytes(self.buffer)
+        self.buffer.clear()
+        self.pending = 0
+        if self.torn:
+            # A failed write left part of a line behind: end it, so later lines parse.
+            data = b"\n" + data
+        if self.fd is not None:
+            view = memoryview(data)
+            self.torn = True
+            while view:
+                written = os.write(self.fd, view)
+                view = view[written:]
+            self.torn = False
+        elif self.stream is not None:
+            self.stream.write(data.decode() if self.text else data)
+            self.stream.flush()
+
+    def close(self) -> None:
+        with self.lock:
+            if self.closed:
+                return
+            self.closed = True
+            try:
+                if self.buffer:
+                    self.write_out()
+            finally:
+                if self.fd is not None and self.owned:
+                    os.close(self.fd)
+                elif self.stream is not None and self.owned:
+                    self.stream.close()
+
+
+def _is_text(stream: IO[Any]) -> bool:
+    if isinstance(stream, io.TextIOBase):
+        return True
+    if isinstance(stream, (io.RawIOBase, io.BufferedIOBase)):
+        return False
+    return hasattr(stream, "encoding")
+
+
+class JsonlEmitter:
+    """Writes each event as one JSONL line, byte-identical to ``vtcode_exec_events.dumps``.
+
+    ``target`` is a path (opened for appending, created if missing) or an open stream,
+    text or binary (``sys.stdout`` works). Lines are bare events, as ``vtcode exec --json``
+    prints them, or with ``envelope=True`` the ``{"schema_version", "event"}`` envelope VT
+    Code's session store writes; the envelope carries ``schema_version`` if given, else the
+    version of the event's models (``EVENT_SCHEMA_VERSION`` for the top-level classes).
+
+    Flushing: lines are buffered whole and written out when ``flush_every`` lines are
+    pending (default 1: every event is written at once), when ``flush_interval`` seconds
+    have passed since the last write (checked as events arrive), when the buffer holds
+    ``buffer_size`` bytes, on ``flush()``, on ``close()``, and at interpreter exit.
+    ``flush_every=None`` leaves batching to the other triggers.
+
+    Threads may share one emitter: a lock orders whole lines. For a path, the buffer only
+    ever holds whole lines and goes out with ``write(2)`` on an ``O_APPEND`` descriptor, so a
+    reader never sees half a line from a completed flush, and several emitters (or
+    processes) appending to one file do not interleave. If a write fails half-way, the next
+    write starts with a newline so the torn line cannot swallow the ones after it.
+
+    A failing write or an event that cannot be encoded never raises into the producer (unless
+    ``raise_errors=True``): it is counted in ``failures`` and logged once.
+    """
+
+    def __init__(
+        self,
+        target: str | os.PathLike[str] | IO[Any],
+        *,
+        envelope: bool = False,
+        schema_version: str | None = None,
+        flush_every: int | None = 1,
+        flush_interval: float | None = None,
+        buffer_size: int = 64 * 1024,
+        raise_errors: bool = False,
+        close_stream: bool = False,
+    ) -> None:
+        if isinstance(target, (str, os.PathLike)):
+            self.name = os.fspath(target)
+            fd = os.open(target, _APPEND, 0o644)
+            self._sink = _Sink(fd, None, text=False, owned=True)
+        else:
+            self.name = str(getattr(target, "name", repr(target)))
+            self._sink = _Sink(None, target, text=_is_text(target), owned=close_stream)
+        self.envelope = envelope
+        self.schema_version = schema_version
+        self.flush_every = flush_every
+        self.flush_interval = flush_interval
+        self.buffer_size = buffer_size
+        self.raise_errors = raise_errors
+        self.failures = SinkFailures(f"JsonlEmitter({self.name})")
+        self.lines = 0
+        self._last_write = time.monotonic()
+        self._finalizer = weakref.finalize(self, self._sink.close)
+
+    def __call__(self, event: Event | BaseModel, /) -> None:
+        try:
+            if self.envelope:
+                version = self.schema_version or schema_version_of(event)
+                line = encode_line(event, schema_version=version)
+            else:
+                line = encode_line(event)
+            sink = self._sink
+            with sink.lock:
+                if sink.closed:
+                    raise ValueError(f"JsonlEmitter({self.name}) is closed")
+                sink.buffer += line
+                sink.pending += 1
+                self.lines += 1
+                if (
+                    (self.flush_every is not None and sink.pending >= self.flush_every)
+                    or len(sink.buffer) >= self.buffer_size
+                    or (
+                        self.flush_interval is not None
+                        and time.monotonic() - self._last_write >= self.flush_interval
+                    )
+                ):
+                    self._last_write = time.monotonic()
+                    sink.write_out()
+        except Exception as exc:
+            if self.raise_errors:
+                raise
+            self.failures.record(exc, event)
+
+    emit = __call__
+
+    def flush(self) -> None:
+        """Write out the buffered lines now."""
+        sink = self._sink
+        try:
+            with sink.lock:
+                if sink.buffer and not sink.closed:
+                    self._last_write = time.monotonic()
+                    sink.write_out()
+        except Exception as exc:
+            if self.raise_errors:
+                raise
+            self.failures.record(exc)
+
+    def close(self) -> None:
+        """Flush and close (a stream is closed only if ``close_stream=True``)."""
+        try:
+            self._finalizer()
+        except Exception as exc:
+            if self.raise_errors:
+                raise
+            self.failures.record(exc)
+
+    @property
+    def closed(self) -> bool:
+        return self._sink.closed
+
+    def __enter__(self) -> JsonlEmitter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"JsonlEmitter({self.name!r}, envelope={self.envelope}, lines={self.lines})"

@@ -1,0 +1,77 @@
+"""``LogEmitter``: events as records of the standard ``logging`` module."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel
+
+from vtcode_exec_events.emit.base import SinkFailures
+from vtcode_exec_events.emit.encode import encode, schema_version_of
+
+if TYPE_CHECKING:
+    from vtcode_exec_events import Event
+
+__all__ = ["DEFAULT_LOGGER", "LogEmitter"]
+
+#: The logger ``LogEmitter`` uses unless given another.
+DEFAULT_LOGGER = "vtcode_exec_events.events"
+
+
+class LogEmitter:
+    """Logs each event's bare JSON as the message of one ``logging`` record.
+
+    As the crate's ``LogEmitter``: the whole message is the compact JSON of the bare event
+    (never the envelope), at a configurable level (default ``INFO``), and nothing is
+    serialized when the logger is not enabled for that level. For structured handlers the
+    record also carries these attributes:
+
+    - ``schema_version``: the version of the event's models (or the one given);
+    - ``event_type``: the event's ``type`` tag, e.g. ``item.completed``;
+    - ``vtcode_event``: the same JSON text as the message.
+
+    A record that a handler fails to format is the handler's business (``logging`` reports
+    it); an event that cannot be encoded is counted in ``failures`` and logged once.
+    """
+
+    def __init__(
+        self,
+        logger: logging.Logger | str | None = None,
+        level: int | str = logging.INFO,
+        *,
+        schema_version: str | None = None,
+        raise_errors: bool = False,
+    ) -> None:
+        if logger is None or isinstance(logger, str):
+            logger = logging.getLogger(logger or DEFAULT_LOGGER)
+        self.logger = logger
+        self.level = logging.getLevelName(level) if isinstance(level, str) else level
+        if not isinstance(self.level, int):
+            raise ValueError(f"unknown logging level: {level!r}")
+        self.schema_version = schema_version
+        self.raise_errors = raise_errors
+        self.failures = SinkFailures(f"LogEmitter({self.logger.name})")
+
+    def __call__(self, event: Event | BaseModel, /) -> None:
+        if not self.logger.isEnabledFor(self.level):
+            return
+        try:
+            text = encode(event).decode()
+            tag = getattr(event, "type", None)
+            extra = {
+                "schema_version": self.schema_version or schema_version_of(event),
+                "event_type": tag if isinstance(tag, str) else None,
+                "vtcode_event": text,
+            }
+        except Exception as exc:
+            if self.raise_errors:
+                raise
+            self.failures.record(exc, event)
+            return
+        self.logger.log(self.level, text, extra=extra, stacklevel=2)
+
+    emit = __call__
+
+    def __repr__(self) -> str:
+        return f"LogEmitter({self.logger.name!r}, {logging.getLevelName(self.level)})"

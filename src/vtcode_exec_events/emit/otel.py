@@ -1,0 +1,191 @@
+"""``OtelEmitter``: events as OpenTelemetry spans (or span events), as the crate's ``OtelEmitter``.
+
+Needs the ``otel`` extra (``pip install 'vtcode-exec-events[otel]'``, which pulls in
+``opentelemetry-api`` only; the SDK and exporters are the application's choice).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, RootModel
+
+from vtcode_exec_events.emit.base import SinkFailures
+
+try:
+    from opentelemetry import trace
+    from opentelemetry.trace import Span, Status, StatusCode, Tracer
+except ImportError as exc:  # pragma: no cover - exercised only without the extra
+    raise ImportError(
+        "OtelEmitter needs OpenTelemetry: pip install 'vtcode-exec-events[otel]'"
+    ) from exc
+
+if TYPE_CHECKING:
+    from vtcode_exec_events import Event
+
+__all__ = ["SPAN_NAMED_EVENTS", "OtelEmitter", "harness_debug_name", "span_attributes", "span_name"]
+
+#: Event tags that name their span; every other event's span is named ``event``.
+SPAN_NAMED_EVENTS = frozenset(
+    {
+        "thread.started",
+        "thread.completed",
+        "context.reset",
+        "turn.started",
+        "turn.completed",
+        "turn.failed",
+        "item.started",
+        "item.updated",
+        "item.completed",
+        "error",
+    }
+)
+
+I64_MAX = 2**63 - 1
+AttributeValue = str | bool | int | float
+
+
+def _unwrap(event: Any) -> Any:
+    while isinstance(event, RootModel):
+        event = event.root
+    return event
+
+
+def _wire(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
+
+
+def _int(value: Any) -> int:
+    """An integer attribute, saturated at ``i64::MAX`` as the crate does."""
+    return min(int(value), I64_MAX)
+
+
+def span_name(event: Event | BaseModel) -> str:
+    """The span name of an event: its tag for the lifecycle events, else ``event``."""
+    tag = getattr(_unwrap(event), "type", None)
+    return tag if isinstance(tag, str) and tag in SPAN_NAMED_EVENTS else "event"
+
+
+def harness_debug_name(kind: object) -> str:
+    """Rust ``Debug`` name of a harness kind: ``verification_failed`` -> ``VerificationFailed``."""
+    return "".join(part.capitalize() for part in str(_wire(kind)).split("_"))
+
+
+def span_attributes(event: Event | BaseModel) -> dict[str, AttributeValue]:
+    """The span attributes the crate's ``OtelEmitter`` sets for an event."""
+    ev: Any = _unwrap(event)
+    tag = getattr(ev, "type", None)
+    attrs: dict[str, AttributeValue] = {}
+    if tag == "thread.started":
+        attrs["thread_id"] = ev.thread_id
+    elif tag == "thread.completed":
+        if ev.total_cost_usd is not None:
+            attrs["total_cost_usd"] = float(ev.total_cost_usd)
+        attrs["input_tokens"] = _int(ev.usage.input_tokens)
+        attrs["output_tokens"] = _int(ev.usage.output_tokens)
+        attrs["completion_subtype"] = str(_wire(ev.subtype))
+    elif tag == "context.reset":
+        attrs["thread_id"] = ev.thread_id
+        attrs["turn_id"] = ev.turn_id
+        attrs["plan_preserved"] = bool(ev.plan_preserved)
+        attrs["previous_context_usage_percent"] = _int(ev.previous_context_usage_percent)
+        attrs["tool_budget_reset"] = bool(ev.tool_budget_reset)
+    elif tag == "turn.completed":
+        attrs["turn_input_tokens"] = _int(ev.usage.input_tokens)
+        attrs["turn_output_tokens"] = _int(ev.usage.output_tokens)
+    elif tag == "item.completed":
+        item = _unwrap(ev.item)
+        if getattr(item, "type", None) == "harness":
+            attrs["harness_event"] = harness_debug_name(item.event)
+            if item.message is not None:
+                attrs["harness_message"] = item.message
+            if item.path is not None:
+                attrs["harness_path"] = item.path
+            if getattr(item, "duration_ms", None) is not None:
+                attrs["duration_ms"] = _int(item.duration_ms)
+    elif tag == "error":
+        attrs["error_message"] = ev.message
+    return attrs
+
+
+def _harness_event(event: Any) -> Mapping[str, AttributeValue] | None:
+    """The attributes of the ``harness_event`` span event, for a completed harness item."""
+    if getattr(event, "type", None) != "item.completed":
+        return None
+    item = _unwrap(event.item)
+    if getattr(item, "type", None) != "harness":
+        return None
+    attrs: dict[str, AttributeValue] = {"event_kind": harness_debug_name(item.event)}
+    if item.message is not None:
+        attrs["message"] = item.message
+    return attrs
+
+
+class OtelEmitter:
+    """Turns each event into an OpenTelemetry span, as the crate's ``OtelEmitter`` does.
+
+    ``mode="spans"`` (default) starts and ends one span per event, a child of the current
+    span, named and attributed as in ``span_name``/``span_attributes``; a completed harness
+    item adds a ``harness_event`` span event; an ``error`` event sets the span's status to
+    ERROR with the message. ``mode="events"`` records each event as a span event of the
+    current span instead (same names and attributes; ``error`` sets the current span's
+    status); with no recording span current, nothing is recorded.
+
+    ``tracer`` defaults to the global tracer provider's tracer for ``vtcode_exec_events``.
+    Exceptions never reach the producer (unless ``raise_errors=True``): they are counted
+    in ``failures`` and logged once.
+    """
+
+    def __init__(
+        self,
+        tracer: Tracer | None = None,
+        *,
+        mode: Literal["spans", "events"] = "spans",
+        raise_errors: bool = False,
+    ) -> None:
+        if mode not in ("spans", "events"):
+            raise ValueError(f"mode must be 'spans' or 'events', not {mode!r}")
+        if tracer is None:
+            from vtcode_exec_events import __version__
+
+            tracer = trace.get_tracer("vtcode_exec_events", __version__)
+        self.tracer = tracer
+        self.mode = mode
+        self.raise_errors = raise_errors
+        self.failures = SinkFailures(f"OtelEmitter({mode})")
+
+    def __call__(self, event: Event | BaseModel, /) -> None:
+        try:
+            self._record(_unwrap(event))
+        except Exception as exc:
+            if self.raise_errors:
+                raise
+            self.failures.record(exc, event)
+
+    emit = __call__
+
+    def _record(self, event: Any) -> None:
+        name = span_name(event)
+        attrs = span_attributes(event)
+        harness = _harness_event(event)
+        if self.mode == "events":
+            span = trace.get_current_span()
+            span.add_event(name, attrs)
+            if harness is not None:
+                span.add_event("harness_event", harness)
+            self._status(span, event)
+            return
+        span = self.tracer.start_span(name, attributes=attrs)
+        try:
+            if harness is not None:
+                span.add_event("harness_event", harness)
+            self._status(span, event)
+        finally:
+            span.end()
+
+    @staticmethod
+    def _status(span: Span, event: Any) -> None:
+        if getattr(event, "type", None) == "error":
+            span.set_status(Status(StatusCode.ERROR, description=event.message))
