@@ -17,6 +17,7 @@ __all__ = [
     "THREAD_EVENT",
     "VERSIONED_THREAD_EVENT",
     "SchemaSet",
+    "for_envelope",
     "latest",
     "load",
     "resolve_version",
@@ -39,10 +40,11 @@ Schema = dict[str, Any]
 def schema_root() -> Path:
     """The folder holding one sub-folder per version: package data, or ``schema/`` in a checkout."""
     here = Path(__file__).resolve().parent
+    # Package data in a wheel; the checkout's schema/ for an editable install (src/ layout).
     for candidate in (here / "schema", here.parents[1] / "schema"):
-        if candidate.is_dir():
+        if candidate.is_dir() and _versions(candidate):
             return candidate
-    raise SchemaError(f"no schema folder found next to {here} (broken installation?)")
+    raise SchemaError(f"no schema version folders found next to {here} (broken installation?)")
 
 
 def version_key(version: str) -> tuple[int, ...]:
@@ -68,7 +70,7 @@ def _versions(root: Path) -> tuple[str, ...]:
 
 
 def versions() -> tuple[str, ...]:
-    """Every released schema version, oldest first."""
+    """Every released schema version, oldest first (0.5.0 and 0.6.0 never existed)."""
     return _versions(schema_root())
 
 
@@ -80,14 +82,32 @@ def latest() -> str:
 def resolve_version(version: str) -> str:
     """Return ``version`` if it is released; raise :class:`UnknownSchemaVersion` otherwise.
 
-    A well-formed version newer than the newest known is reported as such, so a user knows
-    to upgrade rather than to suspect the log.
+    The error names every known version. A well-formed version newer than the newest known
+    is reported as such, so a user knows to upgrade rather than to suspect the log. Only an
+    exact match counts: ``"0.11"`` or ``"v0.11.0"`` is unknown, not guessed at.
     """
     known = versions()
     if version in known:
         return version
-    newer = _is_version(version) and version_key(version) > version_key(known[-1])
-    raise UnknownSchemaVersion(version, known, newer=newer)
+    newer = (
+        isinstance(version, str)
+        and _is_version(version)
+        and version_key(version) > version_key(known[-1])
+    )
+    raise UnknownSchemaVersion(str(version), known, newer=newer)
+
+
+def for_envelope(envelope: Mapping[str, Any]) -> SchemaSet:
+    """The schema set that an envelope's ``schema_version`` names.
+
+    :class:`UnknownSchemaVersion` if the version is missing, not a string or not released.
+    """
+    version = envelope.get("schema_version") if isinstance(envelope, Mapping) else None
+    if not isinstance(version, str):
+        raise UnknownSchemaVersion(
+            "<missing>" if version is None else json.dumps(version), versions()
+        )
+    return load(version)
 
 
 @dataclass(frozen=True)
@@ -151,6 +171,9 @@ def load_folder(path: Path, version: str | None = None) -> SchemaSet:
         documents[file.name] = doc
     if not documents:
         raise SchemaError(f"{path}: no schema documents (*.json) found")
+    missing = [name for name in ENTRY_DOCUMENTS if name not in documents]
+    if missing:
+        raise SchemaError(f"{path}: missing entry document(s): {', '.join(missing)}")
     return SchemaSet(version=version or path.name, documents=documents, path=path)
 
 
