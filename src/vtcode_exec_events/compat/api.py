@@ -50,7 +50,7 @@ def compare_sets(old_set: SchemaSet, new_set: SchemaSet, policy: str | Policy = 
     )
     pairs = _pair_roots(old_set, new_set)
     changes: list[Change] = []
-    seen: set[tuple[str, str, str]] = set()
+    seen: set[tuple[str, str, str, bool, bool, str]] = set()
     for old_uri, new_uri in pairs:
         for c in differ.compare_roots(old_uri, new_uri):
             if c.key in seen:

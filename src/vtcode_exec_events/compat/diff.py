@@ -46,8 +46,9 @@ class Change:
     hints: tuple[Any, ...] = field(default=(), repr=False, compare=False)
 
     @property
-    def key(self) -> tuple[str, str, str]:
-        return (self.id, self.old_pointer, self.new_pointer)
+    def key(self) -> tuple[str, str, str, bool, bool, str]:
+        return (self.id, self.old_pointer, self.new_pointer, self.backward, self.forward,
+                self.message)
 
     @property
     def breaking(self) -> bool:
@@ -159,10 +160,15 @@ class Differ:
             return False
         if node.loc is _TRUE_LOC:
             return True
-        schemas = self.old_set if side == "old" else self.new_set
         for loc in (node.loc, *node.also):
+            # a node belongs to the set holding its document (sides swap under `not`)
+            preferred = self.old_set if side == "old" else self.new_set
+            other = self.new_set if side == "old" else self.old_set
+            schemas = preferred if loc.uri in preferred.documents else other
             if loc.uri not in schemas.documents:
-                continue
+                if loc is _TRUE_LOC:
+                    continue
+                return False
             if not schemas.is_valid(loc, value, formats=self.format_assertion):
                 return False
         return True

@@ -385,7 +385,8 @@ class Normalizer:
         # single-branch anyOf/oneOf is its branch
         keep_unions: list[tuple[str, list[Node]]] = []
         for kind, branches in node.unions:
-            uniq = _unique_nodes(branches)
+            # duplicates are harmless in anyOf; in oneOf they make the value match twice
+            uniq = _unique_nodes(branches) if kind == "anyOf" else branches
             if len(uniq) == 1:
                 node.allof.append(uniq[0])
             elif not uniq:
