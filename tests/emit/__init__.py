@@ -1,0 +1,1 @@
+"""Tests of the emitters and the command runner."""
