@@ -15,7 +15,15 @@ nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
 nox.options.download_python = "never"
 nox.options.error_on_missing_interpreters = False
-nox.options.sessions = ["lint", "typecheck", "check_generated", "freeze", "tests", "compat"]
+nox.options.sessions = [
+    "lint",
+    "typecheck",
+    "check_generated",
+    "check_docs",
+    "freeze",
+    "tests",
+    "compat",
+]
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 
@@ -93,4 +101,31 @@ def fuzz(session: nox.Session) -> None:
     """Long soundness run: many generated schema pairs and instances (COMPAT_FUZZ_EXAMPLES)."""
     session.install("-e", ".", *_group("test"))
     session.env.setdefault("COMPAT_FUZZ_EXAMPLES", "3000")
-    session.run("pytest", "tests/compat/test_soundness.py", "-p", "no:cacheprovider", *session.posargs)
+    session.run(
+        "pytest", "tests/compat/test_soundness.py", "-p", "no:cacheprovider", *session.posargs
+    )
+
+
+@nox.session(default=False)
+def docs(session: nox.Session) -> None:
+    """Regenerate docs/vocabulary.md from schema/ (the vocabulary reference)."""
+    session.run("python", "codegen/docs.py")
+
+
+@nox.session
+def check_docs(session: nox.Session) -> None:
+    """Fail if docs/vocabulary.md differs from what `nox -s docs` would write."""
+    session.run("python", "codegen/docs.py", "--check")
+
+
+@nox.session(default=False)
+def build(session: nox.Session) -> None:
+    """Build sdist and wheel into dist/, twine-check them, smoke-test the wheel in a clean venv."""
+    import glob
+    import shutil
+
+    session.install(*_group("release"))
+    shutil.rmtree("dist", ignore_errors=True)
+    session.run("uv", "build", "--out-dir", "dist", external=True)
+    session.run("twine", "check", "--strict", *sorted(glob.glob("dist/*")))
+    session.run("python", "codegen/check_dist.py")

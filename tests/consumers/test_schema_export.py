@@ -95,7 +95,7 @@ def test_bundle_to_a_file_with_an_id(tmp_path: Path) -> None:
     assert (result.exit_code, result.output) == (0, "")
     document = json.loads(target.read_text())
     assert document["$id"] == uri
-    assert list(document)[0] == "$id"
+    assert next(iter(document)) == "$id"
     assert latest() in document["description"]
 
 
