@@ -17,3 +17,6 @@ from vtcode_exec_events.cli import replay, schema, stats  # noqa: E402
 main.add_command(stats.command)
 main.add_command(replay.command)
 main.add_command(schema.group)
+from vtcode_exec_events.cli import validate  # noqa: E402
+
+main.add_command(validate.command)

@@ -1,0 +1,162 @@
+"""Run validation tasks, in this process or spread over worker processes (``--jobs N``).
+
+A task is a whole input or, for a large plain file, a byte range that ends at a newline.
+Workers number lines from 1 within their task; results come back in task order and the
+caller shifts them by the lines of the earlier tasks of the same file, so reports read
+exactly as a serial run would. Standard input is always read by this process.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from vtcode_exec_events.validate import reader
+from vtcode_exec_events.validate.checker import Checker
+from vtcode_exec_events.validate.result import FileResult, Issue
+
+__all__ = ["RANGE_SIZE", "Task", "plan", "run_task", "run_tasks", "shift"]
+
+#: A plain file larger than this is cut into ranges of about this size for the workers.
+RANGE_SIZE = 8 << 20
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Task:
+    """One unit of work: ``path`` whole (``end is None``) or the bytes ``[start, end)``."""
+
+    path: str
+    index: int
+    start: int = 0
+    end: int | None = None
+    #: The last task of its file (the one whose last line may lack a newline).
+    last: bool = True
+
+    @property
+    def size(self) -> int:
+        return 0 if self.end is None else self.end - self.start
+
+
+def _splittable(path: str) -> bool:
+    if path == reader.STDIN:
+        return False
+    try:
+        return os.path.isfile(path) and not reader.is_gzip(path)
+    except OSError:
+        return False
+
+
+def plan(paths: Sequence[str], jobs: int) -> list[Task]:
+    """Tasks for every path, in order; large plain files are cut when ``jobs > 1``."""
+    tasks: list[Task] = []
+    for index, path in enumerate(paths):
+        if jobs > 1 and _splittable(path):
+            size = os.path.getsize(path)
+            parts = max(1, min(size // RANGE_SIZE, 64))
+            if parts > 1:
+                ranges = reader.split_ranges(path, int(parts))
+                for n, (start, end) in enumerate(ranges):
+                    tasks.append(Task(path, index, start, end, last=n == len(ranges) - 1))
+                continue
+        tasks.append(Task(path, index))
+    return tasks
+
+
+def run_task(task: Task, checker: Checker, progress: Progress | None = None) -> FileResult:
+    """Validate one task; lines are numbered from 1 within it; never raises for bad input."""
+    name = reader.display_name(task.path)
+    result = FileResult(path=name)
+    number = 1
+    seen = 0
+    try:
+        with reader.open_input(task.path) as (stream, consumed):
+            if task.end is not None:
+                stream.seek(task.start)
+            limit = None if task.end is None else task.end - task.start
+            for block in reader.blocks(stream, limit=limit):
+                found = checker.check_lines(
+                    block.lines,
+                    number,
+                    name,
+                    unterminated=block.unterminated and task.last,
+                    broken=block.broken,
+                )
+                number += found.lines
+                result.lines += found.lines
+                result.valid += found.valid
+                result.invalid += found.invalid
+                result.warnings += found.warnings
+                result.issues.extend(found.issues)
+                if progress is not None:
+                    now = consumed() - task.start if task.end is not None else consumed()
+                    progress(now - seen)
+                    seen = now
+    except reader.InputError as exc:
+        result.error = str(exc)
+    return result
+
+
+def shift(result: FileResult, lines_before: int) -> list[Issue]:
+    """The issues of a task's result, numbered within the whole file."""
+    if not lines_before:
+        return result.issues
+    return [dataclasses.replace(i, line=i.line + lines_before) for i in result.issues]
+
+
+_worker_checker: Checker | None = None
+
+
+def _init_worker(schema_version: str | None, strict: bool) -> None:
+    global _worker_checker
+    _worker_checker = Checker(schema_version=schema_version, strict=strict)
+
+
+def _work(task: Task) -> FileResult:
+    assert _worker_checker is not None
+    return run_task(task, _worker_checker)
+
+
+def _context() -> Any:
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def run_tasks(
+    tasks: Sequence[Task],
+    checker: Checker,
+    jobs: int,
+    progress: Progress | None = None,
+) -> Iterator[tuple[Task, FileResult]]:
+    """Each task with its result, in task order; ``jobs > 1`` uses worker processes."""
+    remote = [t for t in tasks if t.path != reader.STDIN]
+    if jobs <= 1 or len(remote) <= 1:
+        for task in tasks:
+            yield task, run_task(task, checker, progress)
+        return
+    context = _context()
+    workers = min(jobs, len(remote))
+    with context.Pool(
+        workers, initializer=_init_worker, initargs=(checker.schema_version, checker.strict)
+    ) as pool:
+        results = pool.imap(_work, remote, chunksize=1)
+        for task in tasks:
+            if task.path == reader.STDIN:
+                yield task, run_task(task, checker, progress)
+                continue
+            result = next(results)
+            if progress is not None:
+                progress(task.size or _file_size(task.path))
+            yield task, result
+
+
+def _file_size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0

@@ -1,0 +1,192 @@
+"""Read JSONL inputs as blocks of lines: plain files, gzip, standard input, byte ranges.
+
+Every byte read ends up in exactly one line: a line is what lies between two newlines
+(``\\r`` before a newline is left in place; JSON treats it as whitespace), the text after
+the last newline is a final, unterminated line, and when a stream breaks part way (a
+corrupt or truncated gzip member, an I/O error) the partial line read so far is handed
+over as a line of its own before the error is raised. Memory stays at about one block
+(plus the longest line) whatever the size of the input.
+"""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import os
+import sys
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+__all__ = [
+    "BLOCK_SIZE",
+    "GZIP_MAGIC",
+    "STDIN",
+    "Block",
+    "InputError",
+    "blocks",
+    "display_name",
+    "is_gzip",
+    "open_input",
+    "split_ranges",
+]
+
+BLOCK_SIZE = 1 << 20
+GZIP_MAGIC = b"\x1f\x8b"
+STDIN = "-"
+
+
+class InputError(Exception):
+    """An input could not be read (to its end); ``str()`` is the message for the user."""
+
+
+@dataclass(frozen=True)
+class Block:
+    """Consecutive lines of one input, without their newlines.
+
+    ``unterminated``: the last line ended the input without a newline. ``broken``: the
+    input broke off inside the last line (the error follows as :class:`InputError`).
+    """
+
+    lines: list[bytes]
+    unterminated: bool = False
+    broken: bool = False
+
+
+def display_name(path: str | os.PathLike[str]) -> str:
+    """How an input is named in reports."""
+    text = os.fspath(path)
+    return "<stdin>" if text == STDIN else text
+
+
+def is_gzip(path: str | os.PathLike[str]) -> bool:
+    """Whether a file starts with the gzip magic bytes (whatever its name)."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(2) == GZIP_MAGIC
+    except OSError:
+        return str(path).endswith(".gz")
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    if isinstance(exc, IsADirectoryError):
+        return "is a directory, not a file"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if isinstance(exc, (gzip.BadGzipFile, zlib.error)):
+        return f"corrupt gzip stream: {exc}"
+    if isinstance(exc, EOFError):
+        return "truncated gzip stream (it ends before its end-of-stream marker)"
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    return str(exc)
+
+
+@contextmanager
+def open_input(
+    path: str | os.PathLike[str],
+) -> Iterator[tuple[BinaryIO, Callable[[], int]]]:
+    """Open an input for binary reading; yield the stream and a function giving how many
+    bytes of the underlying file were consumed (for progress). Raises :class:`InputError`.
+
+    ``-`` is standard input. gzip is recognised by its magic bytes, on files and stdin.
+    """
+    text = os.fspath(path)
+    try:
+        if text == STDIN:
+            raw: BinaryIO = sys.stdin.buffer
+            head = raw.peek(2)[:2] if hasattr(raw, "peek") else b""
+            owned = False
+        else:
+            if Path(text).is_dir():
+                raise IsADirectoryError(text)
+            raw = open(text, "rb")  # noqa: SIM115 - closed below
+            head = raw.read(2)
+            raw.seek(0)
+            owned = True
+    except OSError as exc:
+        raise InputError(_describe(exc)) from None
+    try:
+        if head == GZIP_MAGIC:
+            stream: BinaryIO = gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[assignment]
+        else:
+            stream = raw
+
+        def consumed() -> int:
+            try:
+                return raw.tell() if owned else 0
+            except (OSError, ValueError):
+                return 0
+
+        yield stream, consumed
+    finally:
+        if owned:
+            raw.close()
+
+
+def blocks(
+    stream: BinaryIO, *, limit: int | None = None, block_size: int = BLOCK_SIZE
+) -> Iterator[Block]:
+    """Split a binary stream into blocks of whole lines (at most ``limit`` bytes are read).
+
+    Raises :class:`InputError` when the stream fails; the lines read before, and the
+    partial line at the point of failure, have been yielded by then.
+    """
+    read = getattr(stream, "read1", None) if stream is getattr(sys.stdin, "buffer", None) else None
+    reader: Callable[[int], bytes] = read or stream.read
+    pending: list[bytes] = []
+    remaining = limit
+    while True:
+        size = block_size if remaining is None else min(block_size, remaining)
+        if size <= 0:
+            break
+        try:
+            chunk = reader(size)
+        except (OSError, EOFError, zlib.error, ValueError) as exc:
+            if pending:
+                yield Block([b"".join(pending)], unterminated=True, broken=True)
+            raise InputError(_describe(exc)) from None
+        if not chunk:
+            break
+        if remaining is not None:
+            remaining -= len(chunk)
+        cut = chunk.rfind(b"\n")
+        if cut < 0:
+            pending.append(chunk)
+            continue
+        if pending:
+            pending.append(chunk[:cut])
+            data = b"".join(pending)
+            pending = []
+        else:
+            data = chunk[:cut]
+        yield Block(data.split(b"\n"))
+        if cut + 1 < len(chunk):
+            pending.append(chunk[cut + 1 :])
+    if pending:
+        yield Block([b"".join(pending)], unterminated=True)
+
+
+def split_ranges(path: str | os.PathLike[str], parts: int) -> list[tuple[int, int]]:
+    """Cut a plain file into about ``parts`` byte ranges that each end at a newline."""
+    size = os.path.getsize(path)
+    if parts <= 1 or size == 0:
+        return [(0, size)]
+    cuts = [0]
+    with open(path, "rb") as f:
+        for k in range(1, parts):
+            target = size * k // parts
+            if target <= cuts[-1]:
+                continue
+            f.seek(target)
+            f.readline()
+            position = f.tell()
+            if cuts[-1] < position < size:
+                cuts.append(position)
+    cuts.append(size)
+    return list(itertools.pairwise(cuts))
