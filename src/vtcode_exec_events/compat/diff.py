@@ -576,9 +576,18 @@ class Differ:
                 out.append(self._ch("PATTERN_REMOVED", a, b, True, False,
                                     f"pattern {pa!r} removed", path, a_kw="pattern"))
             else:
-                out.append(self._ch("PATTERN_CHANGED", a, b, False, False,
-                                    f"pattern changed from {pa!r} to {pb!r}", path,
-                                    a_kw="pattern", b_kw="pattern", proven=False))
+                la, lb = pattern_language(pa), pattern_language(pb)
+                decided = la is not None and lb is not None
+                backward = decided and _lang_subset(la, lb)  # type: ignore[arg-type]
+                forward = decided and _lang_subset(lb, la)  # type: ignore[arg-type]
+                if not (backward and forward):
+                    if decided:
+                        msg = _describe_languages(la, lb)  # type: ignore[arg-type]
+                    else:
+                        msg = f"pattern changed from {pa!r} to {pb!r} (regex inclusion is not decided)"
+                    out.append(self._ch("PATTERN_CHANGED", a, b, backward, forward, msg, path,
+                                        a_kw="pattern", b_kw="pattern", proven=decided,
+                                        hints=("pattern", la, lb)))
         fa, fb = a.kw.get("format"), b.kw.get("format")
         if fa != fb:
             strict = self.format_assertion
@@ -807,12 +816,12 @@ class Differ:
             pairs = ([(rest_a, _unwrap(s), p) for p, s in pat_b.items()] if pat_b
                      else [(_unwrap(s), rest_b, p) for p, s in pat_a.items()])
             for xa, xb, pat in pairs:
-                r = sub(xa, xb, (*path, Step(a, b, _sample_name(pat))))
+                pstep = (*path, Step(a, b, _sample_name(pat)))
+                r = sub(xa, xb, pstep)
                 if not (r.backward and r.forward):
                     out.append(self._ch("PATTERN_PROPERTIES_CHANGED", xa, xb, r.backward, r.forward,
                                         f"names matching {pat!r} are now governed by "
-                                        f"{xb.display} (was {xa.display})", path,
-                                        hints=("extra", _sample_name(pat))))
+                                        f"{xb.display} (was {xa.display})", pstep))
         else:
             for pat in pat_a:
                 out.extend(sub(_unwrap(pat_a[pat]), _unwrap(pat_b[pat]),
@@ -850,7 +859,7 @@ class Differ:
             if not (r.backward and r.forward):
                 out.append(self._ch("PROPERTY_NAMES_CHANGED", pna, pnb, r.backward, r.forward,
                                     "the allowed property names changed", path,
-                                    a_kw=None, b_kw=None))
+                                    a_kw=None, b_kw=None, at=(a, b)))
         self._bound(a, b, path, out, "minProperties", "MIN_PROPERTIES", lower=True)
         self._bound(a, b, path, out, "maxProperties", "MAX_PROPERTIES", lower=False)
         da = a.kw.get("dependentRequired", {})
@@ -880,10 +889,12 @@ class Differ:
             r = sub(xa, xb, path)
             if name not in sa_ and not r.backward:
                 out.append(self._ch("DEPENDENCY_SCHEMA_ADDED", a, xb, False, True,
-                                    f"a schema dependency on {name!r} was added", path))
+                                    f"a schema dependency on {name!r} was added", path,
+                                    at=(a, b)))
             elif name not in sb_ and not r.forward:
                 out.append(self._ch("DEPENDENCY_SCHEMA_REMOVED", xa, b, True, False,
-                                    f"the schema dependency on {name!r} was removed", path))
+                                    f"the schema dependency on {name!r} was removed", path,
+                                    at=(a, b)))
             else:
                 out.extend(r.changes)
 
@@ -967,12 +978,14 @@ class Differ:
         if ca is None:
             if minb > 0 or maxb < INF:
                 out.append(self._ch("CONTAINS_ADDED", a, cb, False, True,
-                                    "arrays must now contain a matching item", path, b_kw="contains"))
+                                    "arrays must now contain a matching item", path,
+                                    at=(a, b)))
             return
         if cb is None:
             if mina > 0 or maxa < INF:
                 out.append(self._ch("CONTAINS_REMOVED", ca, b, True, False,
-                                    "arrays no longer need a matching item", path, a_kw="contains"))
+                                    "arrays no longer need a matching item", path,
+                                    at=(a, b)))
             return
         r = sub(ca, cb, path)
         equiv = r.backward and r.forward
@@ -981,7 +994,8 @@ class Differ:
         forward = (r.forward and minb >= mina and maxa == INF) or (equiv and minb >= mina and maxb <= maxa)
         if not equiv:
             out.append(self._ch("CONTAINS_CHANGED", ca, cb, backward, forward,
-                                "the contains schema changed", path, a_kw=None, b_kw=None))
+                                "the contains schema changed", path, a_kw=None, b_kw=None,
+                                at=(a, b)))
         else:
             self._bound(a, b, path, out, "minContains", "MIN_CONTAINS", lower=True, va=mina, vb=minb)
             self._bound(a, b, path, out, "maxContains", "MAX_CONTAINS", lower=False,
@@ -999,19 +1013,20 @@ class Differ:
             rule = ("NOT_TYPE_NARROWED" if r.backward else
                     "NOT_TYPE_EXTENDED" if r.forward else "NOT_TYPE_CHANGED")
             out.append(self._ch(rule, na, nb, r.backward, r.forward,
-                                "the excluded set (`not`) changed", path, proven=False))
+                                "the excluded set (`not`) changed", path, proven=False,
+                                at=(a, b)))
         elif na is not None:
             ok = disjoint(b, _unwrap(na))
             if not ok:
                 out.append(self._ch("NOT_REMOVED", na, b, True, False,
                                     f"`not` {na.display} removed: values it excluded are accepted",
-                                    path))
+                                    path, at=(a, b)))
         elif nb is not None:
             ok = disjoint(a, _unwrap(nb))
             if not ok:
                 out.append(self._ch("NOT_ADDED", a, nb, False, True,
                                     f"`not` {nb.display} added: some old values may be excluded",
-                                    path, proven=False))
+                                    path, proven=False, at=(a, b)))
 
     def _cond(self, a: Node, b: Node, path: tuple[Step, ...], out: list[Change], sub: Any) -> None:
         ca, cb = a.cond, b.cond
@@ -1199,6 +1214,84 @@ def _bound_kw(kw: dict[str, Any], inc: str, exc: str) -> str | None:
     if inc in kw:
         return inc
     return None
+
+
+_END = r"(?:\$|\\Z|\(\?!\[\\s\\S\]\))"
+_EXCLUDE = re.compile(
+    r"^\^\(\?!\(\?:(?P<alts>[^()]*)\)" + _END + r"\)(?P<rest>\.\*|\.\+|\[\\s\\S\]\*)?$"
+)
+_ONLY = re.compile(
+    r"^\^\(\?:(?P<alts>[^()]*)\)" + _END + "$"
+    r"|^\^(?P<lit>[^()|\[\]{}*+?.^$\\]*(?:\\.[^()|\[\]{}*+?.^$\\]*)*)" + _END + "$"
+)
+
+
+def _unescape_alt(text: str) -> str | None:
+    out = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\":
+            if i + 1 >= len(text) or text[i + 1].isalnum():
+                return None
+            out.append(text[i + 1])
+            i += 2
+            continue
+        if ch in "[](){}*+?.^$|":
+            return None
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def pattern_language(pattern: str) -> tuple[str, frozenset[str]] | None:
+    """Patterns we can reason about exactly: ``^(?:a|b)$`` (only these strings) and
+    ``^(?!(?:a|b)$)`` (every string but these); None for anything else."""
+    m = _EXCLUDE.match(pattern)
+    if m and m.group("rest") != ".+":
+        alts = [_unescape_alt(x) for x in m.group("alts").split("|")]
+        if all(a is not None for a in alts):
+            return "exclude", frozenset(a for a in alts if a is not None)
+    m = _ONLY.match(pattern)
+    if m:
+        raw = m.group("alts") if m.group("alts") is not None else m.group("lit")
+        alts = [_unescape_alt(x) for x in raw.split("|")]
+        if all(a is not None for a in alts):
+            return "only", frozenset(a for a in alts if a is not None)
+    return None
+
+
+def _describe_languages(x: tuple[str, frozenset[str]], y: tuple[str, frozenset[str]]) -> str:
+    def names(vals: frozenset[str]) -> str:
+        shown = ", ".join(repr(v) for v in sorted(vals)[:6])
+        return shown + (f" and {len(vals) - 6} more" if len(vals) > 6 else "")
+
+    if x[0] == y[0] == "exclude":
+        parts = []
+        if y[1] - x[1]:
+            parts.append(f"now also excludes {names(y[1] - x[1])}")
+        if x[1] - y[1]:
+            parts.append(f"no longer excludes {names(x[1] - y[1])}")
+        return "pattern (an exclusion list) " + "; ".join(parts)
+    if x[0] == y[0] == "only":
+        parts = []
+        if x[1] - y[1]:
+            parts.append(f"no longer accepts {names(x[1] - y[1])}")
+        if y[1] - x[1]:
+            parts.append(f"now accepts {names(y[1] - x[1])}")
+        return "pattern (a list of literals) " + "; ".join(parts)
+    return "pattern changed between a literal list and an exclusion list"
+
+
+def _lang_subset(x: tuple[str, frozenset[str]], y: tuple[str, frozenset[str]]) -> bool:
+    """Whether language ``x`` is contained in language ``y``."""
+    if x[0] == "only" and y[0] == "only":
+        return x[1] <= y[1]
+    if x[0] == "only" and y[0] == "exclude":
+        return not (x[1] & y[1])
+    if x[0] == "exclude" and y[0] == "exclude":
+        return y[1] <= x[1]
+    return False
 
 
 def _search(pattern: str, name: str) -> bool:

@@ -64,12 +64,43 @@ def candidates(differ: Differ, node: Node, depth: int = 0) -> list[Any]:
             out += _numbers(node)
         elif fam == "string":
             out += _strings(node)
+            if node.not_ is not None and node.not_.enum is not None:
+                out += [v for v in node.not_.enum if isinstance(v, str)]
+            out += vocabulary(differ)[:40]
         elif fam == "object" and depth < 5:
             out += _objects(differ, node, depth)
         elif fam == "array" and depth < 5:
             out += _arrays(differ, node, depth)
     out += _ODD_VALUES
     return _dedupe(out)[:_MAX_CANDIDATES]
+
+
+def vocabulary(differ: Differ) -> list[str]:
+    """Every string constant (enum, const, property name) in both schema sets, once."""
+    cached: list[str] | None = getattr(differ, "_vocabulary", None)
+    if cached is not None:
+        return cached
+    words: dict[str, None] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("enum", "examples") and isinstance(value, list):
+                    words.update((v, None) for v in value if isinstance(v, str))
+                elif key == "const" and isinstance(value, str):
+                    words[value] = None
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for schemas in (differ.old_set, differ.new_set):
+        for doc in schemas.documents.values():
+            walk(doc.contents)
+    result = list(words)
+    differ._vocabulary = result  # type: ignore[attr-defined]
+    return result
 
 
 def _has_kw(node: Node, fam: str) -> bool:
@@ -228,6 +259,10 @@ def _search(
     hints = change.hints
     if hints and hints[0] == "values":
         local += list(hints[1] if direction == "backward" else hints[2])
+    if hints and hints[0] == "pattern":
+        for lang in hints[1:]:
+            if lang is not None:
+                local += sorted(lang[1])
     local += candidates(differ, src)
     if dst is not src:
         local += candidates(differ, dst)
