@@ -189,5 +189,5 @@ def test_unknown_event_pattern_excludes_exactly_the_known_tags(version: str) -> 
     pattern = re.compile(events["UnknownThreadEvent"]["properties"]["type"]["pattern"])
     for tag in tags:
         assert not pattern.search(tag), tag
-    for other in ("Unknown", "future.event", "thread.started.v2", "xerror", ""):
+    for other in ("Unknown", "future.event", "thread.started.v2", "xerror", "", "error\n"):
         assert pattern.search(other), other

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from vtcode_exec_events import EVENT_SCHEMA_VERSION, registry, wire
+from vtcode_exec_events import EVENT_SCHEMA_VERSION, ContextResetEvent, Usage, registry, wire
 from vtcode_exec_events.errors import SchemaError, UnknownSchemaVersion
 
 HISTORY = ("0.1.0", "0.2.0", "0.3.0", "0.4.0", "0.7.0", "0.8.0", "0.9.0", "0.10.0", "0.11.0")
@@ -114,8 +114,6 @@ def test_every_version_has_models(version: str) -> None:
 
 
 def test_the_top_level_reexports_the_newest_models() -> None:
-    import vtcode_exec_events
-
-    newest = wire.models_for(registry.latest()).module
-    assert vtcode_exec_events.Usage is newest.Usage
-    assert vtcode_exec_events.ContextResetEvent is newest.ContextResetEvent
+    newest = "vtcode_exec_events.models.v" + registry.latest().replace(".", "_")
+    assert Usage.__module__ == newest
+    assert ContextResetEvent.__module__ == newest

@@ -609,7 +609,7 @@ class UnknownThreadEvent(BaseModel):
     type: Annotated[
         str,
         Field(
-            pattern="^(?!(?:thread\\.started|thread\\.completed|thread\\.compact_boundary|turn\\.started|turn\\.completed|turn\\.failed|item\\.started|item\\.updated|item\\.completed|permission\\.requested|permission\\.resolved|interjected|plan\\.delta|plan\\.approval\\.requested|plan\\.approval\\.resolved|error)$)"
+            pattern="^(?!(?:thread\\.started|thread\\.completed|thread\\.compact_boundary|turn\\.started|turn\\.completed|turn\\.failed|item\\.started|item\\.updated|item\\.completed|permission\\.requested|permission\\.resolved|interjected|plan\\.delta|plan\\.approval\\.requested|plan\\.approval\\.resolved|error)(?![\\s\\S]))"
         ),
     ]
     """

@@ -619,7 +619,7 @@ class UnknownThreadEvent(BaseModel):
     type: Annotated[
         str,
         Field(
-            pattern="^(?!(?:thread\\.started|thread\\.completed|thread\\.compact_boundary|context\\.reset|turn\\.started|turn\\.completed|turn\\.failed|item\\.started|item\\.updated|item\\.completed|permission\\.requested|permission\\.resolved|interjected|plan\\.delta|plan\\.approval\\.requested|plan\\.approval\\.resolved|error)$)"
+            pattern="^(?!(?:thread\\.started|thread\\.completed|thread\\.compact_boundary|context\\.reset|turn\\.started|turn\\.completed|turn\\.failed|item\\.started|item\\.updated|item\\.completed|permission\\.requested|permission\\.resolved|interjected|plan\\.delta|plan\\.approval\\.requested|plan\\.approval\\.resolved|error)(?![\\s\\S]))"
         ),
     ]
     """

@@ -417,7 +417,7 @@ class UnknownThreadEvent(BaseModel):
     type: Annotated[
         str,
         Field(
-            pattern="^(?!(?:thread\\.started|thread\\.completed|thread\\.compact_boundary|turn\\.started|turn\\.completed|turn\\.failed|item\\.started|item\\.updated|item\\.completed|plan\\.delta|error)$)"
+            pattern="^(?!(?:thread\\.started|thread\\.completed|thread\\.compact_boundary|turn\\.started|turn\\.completed|turn\\.failed|item\\.started|item\\.updated|item\\.completed|plan\\.delta|error)(?![\\s\\S]))"
         ),
     ]
     """
