@@ -153,7 +153,8 @@ def test_block_runs_as_written(
         check=False,
     )
     assert result.returncode == status, (
-        f"{block.id} exited {result.returncode}, expected {status}\n"
+        f"{block.id} exited {result.returncode}, expected {status} (a block that must not "
+        "run in tests takes `<!-- readme-test: skip -->` on the line before it)\n"
         f"--- script\n{script(block)}--- stdout\n{result.stdout}--- stderr\n{result.stderr}"
     )
 
