@@ -316,12 +316,18 @@ class Differ:
         # identical position first, then any
         bpart: dict[int, int | None] = {}
         for i in range(n):
+            if A[i].false:  # an empty branch is covered by anything
+                bpart[i] = -1
+                continue
             order = ([i] if i < m else []) + [j for j in range(m) if j != i]
             bpart[i] = next((j for j in order if usable(i, j, True)), None)
             if bpart[i] is None and self._split_cover(A[i], B, path, sub, backward=True):
                 bpart[i] = -1
         fpart: dict[int, int | None] = {}
         for j in range(m):
+            if B[j].false:
+                fpart[j] = -1
+                continue
             order = ([j] if j < n else []) + [i for i in range(n) if i != j]
             fpart[j] = next((i for i in order if usable(i, j, False)), None)
             if fpart[j] is None and self._split_cover(B[j], A, path, sub, backward=False):
@@ -375,11 +381,16 @@ class Differ:
                     out.append(replace(c, backward=True) if not c.backward else c)
 
         # oneOf: an instance must match exactly one branch
-        equivalent = (
-            n == m
-            and all(bpart[i] is not None and bpart[i] != -1 and fpart[bpart[i]] == i  # type: ignore[index]
-                    for i in range(n))
-            and all(pair(i, bpart[i]).backward and pair(i, bpart[i]).forward for i in range(n))  # type: ignore[arg-type]
+        equivalent = n == m and all(
+            (A[i].false and bpart[i] == -1)
+            or (
+                bpart[i] is not None
+                and bpart[i] != -1
+                and fpart[bpart[i]] == i  # type: ignore[index]
+                and pair(i, bpart[i]).backward  # type: ignore[arg-type]
+                and pair(i, bpart[i]).forward  # type: ignore[arg-type]
+            )
+            for i in range(n)
         )
         if kb == "oneOf" and len(B) > 1 and not (equivalent and ka == "oneOf"):
             overlap = self._overlapping(B, "new")

@@ -198,9 +198,10 @@ def _objects(differ: Differ, node: Node, depth: int) -> list[Any]:
             out.append({**base, name: odd})
     for odd in (0, "", None, {}):
         out.append({**base, "x-undeclared": odd})
-    dep = node.kw.get("dependentRequired", {})
-    for name in dep:
-        out.append({**base, name: 0})
+    for key in ("dependentRequired", "dependentSchemas"):
+        for name in node.kw.get(key, {}):
+            out.append({**base, name: 0})
+            out.append({**full, name: 0})
     return out
 
 
