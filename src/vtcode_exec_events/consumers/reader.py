@@ -95,8 +95,17 @@ def _bare_versions(schema_version: str | None) -> tuple[str, ...]:
     return tuple(reversed(versions()))
 
 
-def parse(raw: bytes, file: str, number: int, schema_version: str | None = None) -> LogLine:
+def parse(
+    raw: bytes,
+    file: str,
+    number: int,
+    schema_version: str | None = None,
+    *,
+    candidates: tuple[str, ...] | None = None,
+) -> LogLine:
     """Parse one line (without its newline). Never raises for bad input.
+
+    ``candidates`` (from a caller parsing many lines) saves working out the versions to try.
 
     An envelope is parsed with the models of its ``schema_version``. A bare line is parsed
     with ``schema_version`` when given; otherwise with the newest version that accepts it,
@@ -107,7 +116,7 @@ def parse(raw: bytes, file: str, number: int, schema_version: str | None = None)
         error = LineError(file, number, "", "empty line: expected one JSON event", "json")
         return LogLine(file, number, None, None, False, error)
     first: WireFormatError | None = None
-    for version in _bare_versions(schema_version):
+    for version in candidates or _bare_versions(schema_version):
         try:
             parsed = parse_line(raw, schema_version=version)
         except WireFormatError as exc:
@@ -130,6 +139,7 @@ def read_log(path: str, *, schema_version: str | None = None) -> Iterator[LogLin
     ``OSError`` (and ``EOFError`` from a truncated gzip file) propagate to the caller.
     """
     file = display_name(path)
+    candidates = _bare_versions(schema_version)
     with open_log(path) as stream:
         for number, raw in enumerate(stream, start=1):
-            yield parse(_strip(raw), file, number, schema_version)
+            yield parse(_strip(raw), file, number, candidates=candidates)
