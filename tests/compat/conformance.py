@@ -1,4 +1,4 @@
-"""Loads the shared conformance corpora (never copied into the repository) and scores the checker."""
+"""Loads the shared conformance corpora (never copied into the repo) and scores the checker."""
 
 from __future__ import annotations
 
@@ -77,8 +77,18 @@ _KIND = re.compile(r"change: (\w+)")
 
 def _breaking(kind: str, body: str) -> bool:
     always = {
-        "TypeRemove", "ConstAdd", "RangeAdd", "ArrayToTuple", "TupleChange", "RequiredAdd",
-        "FormatAdd", "FormatChange", "PatternAdd", "PatternChange", "MinLengthAdd", "MaxLengthAdd",
+        "TypeRemove",
+        "ConstAdd",
+        "RangeAdd",
+        "ArrayToTuple",
+        "TupleChange",
+        "RequiredAdd",
+        "FormatAdd",
+        "FormatChange",
+        "PatternAdd",
+        "PatternChange",
+        "MinLengthAdd",
+        "MaxLengthAdd",
     }
     if kind in always:
         return True
@@ -134,7 +144,9 @@ def getsentry_cases() -> Iterator[Case]:
         )
 
 
-def score(cases: list[Case], policy: str) -> tuple[int, list[tuple[Case, bool, list[str]]], Counter[str]]:
+def score(
+    cases: list[Case], policy: str
+) -> tuple[int, list[tuple[Case, bool, list[str]]], Counter[str]]:
     agree = 0
     disagreements = []
     types: Counter[str] = Counter()
@@ -162,10 +174,15 @@ if __name__ == "__main__":  # a quick scoreboard: python tests/compat/conformanc
         cases = list(loader())
         for policy in ("strict", "lenient"):
             agree, dis, types = score(cases, policy)
-            print(f"{label} {policy}: {agree}/{len(cases)} = {agree / len(cases):.1%}; "
-                  f"change types matched {types['matched']}/{types['expected']}, "
-                  f"exact lists {types['exact_cases']}/{len(cases)}")
+            print(
+                f"{label} {policy}: {agree}/{len(cases)} = {agree / len(cases):.1%}; "
+                f"change types matched {types['matched']}/{types['expected']}, "
+                f"exact lists {types['exact_cases']}/{len(cases)}"
+            )
             if "-v" in sys.argv:
                 for case, ours, got in dis:
-                    print(f"   {case.id}: expected {'compatible' if not ours else 'breaking'}, "
-                          f"we say {'compatible' if ours else 'breaking'}; theirs {case.changes} ours {got}")
+                    print(
+                        f"   {case.id}: expected {'compatible' if not ours else 'breaking'}, "
+                        f"we say {'compatible' if ours else 'breaking'}; "
+                        f"theirs {case.changes} ours {got}"
+                    )

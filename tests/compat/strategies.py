@@ -10,7 +10,24 @@ from hypothesis import strategies as st
 NAMES = ["a", "b", "c"]
 STRINGS = ["", "a", "ab", "abc", "x1", "2024-01-01", "a@b.co", "A"]
 PATTERNS = ["^a", "b$", "^[a-z]*$", "1"]
-SMALL_VALUES: list[Any] = [None, True, False, 0, 1, -1, 2, 0.5, 3, "", "a", "ab", [], {}, [1], {"a": 1}]
+SMALL_VALUES: list[Any] = [
+    None,
+    True,
+    False,
+    0,
+    1,
+    -1,
+    2,
+    0.5,
+    3,
+    "",
+    "a",
+    "ab",
+    [],
+    {},
+    [1],
+    {"a": 1},
+]
 
 json_scalars = st.one_of(
     st.none(),
@@ -49,11 +66,19 @@ def _leaf() -> st.SearchStrategy[Any]:
             "multipleOf": st.sampled_from([1, 2, 0.5, 3]),
         },
     )
-    enum = st.builds(lambda vs: {"enum": vs}, st.lists(st.sampled_from(SMALL_VALUES[:12]), min_size=1, max_size=3, unique_by=repr))
+    enum = st.builds(
+        lambda vs: {"enum": vs},
+        st.lists(st.sampled_from(SMALL_VALUES[:12]), min_size=1, max_size=3, unique_by=repr),
+    )
     const = st.builds(lambda v: {"const": v}, st.sampled_from(SMALL_VALUES[:12]))
     types = st.builds(
         lambda ts: {"type": ts},
-        st.lists(st.sampled_from(["null", "boolean", "string", "integer", "number", "object", "array"]), min_size=1, max_size=3, unique=True),
+        st.lists(
+            st.sampled_from(["null", "boolean", "string", "integer", "number", "object", "array"]),
+            min_size=1,
+            max_size=3,
+            unique=True,
+        ),
     )
     return st.one_of(string, number, enum, const, types, st.sampled_from([True, False, {}]))
 
@@ -70,7 +95,11 @@ def _compound(kids: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
             "propertyNames": st.just({"maxLength": 1}),
             "minProperties": st.integers(0, 2),
             "maxProperties": st.integers(0, 3),
-            "dependentRequired": st.dictionaries(st.sampled_from(NAMES), st.lists(st.sampled_from(NAMES), max_size=2, unique=True), max_size=1),
+            "dependentRequired": st.dictionaries(
+                st.sampled_from(NAMES),
+                st.lists(st.sampled_from(NAMES), max_size=2, unique=True),
+                max_size=1,
+            ),
         },
     )
     arr = st.fixed_dictionaries(
@@ -137,9 +166,14 @@ def related_pairs(draw: st.DrawFn) -> tuple[Any, Any]:
             if isinstance(extra, dict):
                 target.update(extra)
         elif action == 2:
-            target["properties"] = {**target.get("properties", {}), draw(st.sampled_from(NAMES)): draw(_leaf())}
+            target["properties"] = {
+                **target.get("properties", {}),
+                draw(st.sampled_from(NAMES)): draw(_leaf()),
+            }
             if draw(st.booleans()):
-                target["required"] = sorted({*target.get("required", []), draw(st.sampled_from(NAMES))})
+                target["required"] = sorted(
+                    {*target.get("required", []), draw(st.sampled_from(NAMES))}
+                )
         else:
             inner = dict(target)
             target.clear()

@@ -15,9 +15,15 @@ CASES = json.loads((Path(__file__).parents[1] / "data" / "compat" / "cases.json"
 
 
 def _valid(schema: Any, value: Any) -> bool:
-    cls = validators.validator_for(schema, default=validators.Draft202012Validator) if isinstance(schema, dict) else validators.Draft202012Validator
-    if isinstance(schema, dict) and "$schema" not in schema and (
-        "additionalItems" in json.dumps(schema) or "dependencies" in schema
+    cls = (
+        validators.validator_for(schema, default=validators.Draft202012Validator)
+        if isinstance(schema, dict)
+        else validators.Draft202012Validator
+    )
+    if (
+        isinstance(schema, dict)
+        and "$schema" not in schema
+        and ("additionalItems" in json.dumps(schema) or "dependencies" in schema)
     ):
         cls = validators.Draft7Validator
     return bool(cls(schema, format_checker=cls.FORMAT_CHECKER).is_valid(value))
@@ -50,7 +56,8 @@ def test_every_breaking_case_with_a_decided_change_has_a_witness() -> None:
 def test_report_shape_is_the_contract() -> None:
     report = compare({"type": "string", "maxLength": 5}, {"type": "string", "maxLength": 3})
     doc = report.to_json()
-    assert doc["backward"] is False and doc["forward"] is True
+    assert doc["backward"] is False
+    assert doc["forward"] is True
     (change,) = doc["changes"]
     assert {"id", "old_pointer", "new_pointer", "backward", "forward", "message"} <= set(change)
     assert change["id"] == "MAX_LENGTH_DECREASED"
@@ -65,7 +72,9 @@ def test_report_shape_is_the_contract() -> None:
 
 def test_full_direction_and_changes_list() -> None:
     report = compare({"enum": ["a", "b"]}, {"enum": ["b", "c"]})
-    assert report.backward is False and report.forward is False and report.full is False
+    assert report.backward is False
+    assert report.forward is False
+    assert report.full is False
     assert [c.id for c in report.changes] == ["ENUM_ARRAY_CHANGED"]
 
 
@@ -73,7 +82,10 @@ def test_recursion_terminates_on_mutual_recursion() -> None:
     schema = {
         "$defs": {
             "A": {"type": "object", "properties": {"b": {"$ref": "#/$defs/B"}}},
-            "B": {"type": "object", "properties": {"a": {"$ref": "#/$defs/A"}, "n": {"type": "integer"}}},
+            "B": {
+                "type": "object",
+                "properties": {"a": {"$ref": "#/$defs/A"}, "n": {"type": "integer"}},
+            },
         },
         "$ref": "#/$defs/A",
     }
@@ -81,5 +93,6 @@ def test_recursion_terminates_on_mutual_recursion() -> None:
     changed["$defs"]["B"]["properties"]["n"] = {"type": "string"}
     assert compare(schema, schema).changes == []
     report = compare(schema, changed)
-    assert not report.backward and not report.forward
+    assert not report.backward
+    assert not report.forward
     assert {c.id for c in report.changes} == {"TYPE_CHANGED"}

@@ -1,4 +1,4 @@
-"""The ``compat`` command: the design's contract (exit codes, JSON shape) and every output format."""
+"""The ``compat`` command: the design's contract (exit codes, JSON) and every output format."""
 
 from __future__ import annotations
 
@@ -147,26 +147,46 @@ def test_missing_path_exits_2(tmp_path: Path) -> None:
 
 def _folder(root: Path, usage_required: list[str]) -> Path:
     root.mkdir()
-    _write(root / "usage.schema.json", {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$defs": {"Usage": {"type": "object", "properties": {
-            "input_tokens": {"type": "integer"}, "cache_creation_tokens": {"type": "integer"}},
-            "required": usage_required}},
-    })
-    _write(root / "thread-event.schema.json", {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "type": "object",
-        "properties": {"type": {"const": "turn.completed"},
-                       "usage": {"$ref": "usage.schema.json#/$defs/Usage"}},
-        "required": ["type", "usage"],
-    })
-    _write(root / "versioned-thread-event.schema.json", {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "type": "object",
-        "properties": {"schema_version": {"type": "string"},
-                       "event": {"$ref": "thread-event.schema.json"}},
-        "required": ["schema_version", "event"],
-    })
+    _write(
+        root / "usage.schema.json",
+        {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$defs": {
+                "Usage": {
+                    "type": "object",
+                    "properties": {
+                        "input_tokens": {"type": "integer"},
+                        "cache_creation_tokens": {"type": "integer"},
+                    },
+                    "required": usage_required,
+                }
+            },
+        },
+    )
+    _write(
+        root / "thread-event.schema.json",
+        {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "type": "object",
+            "properties": {
+                "type": {"const": "turn.completed"},
+                "usage": {"$ref": "usage.schema.json#/$defs/Usage"},
+            },
+            "required": ["type", "usage"],
+        },
+    )
+    _write(
+        root / "versioned-thread-event.schema.json",
+        {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "type": "object",
+            "properties": {
+                "schema_version": {"type": "string"},
+                "event": {"$ref": "thread-event.schema.json"},
+            },
+            "required": ["schema_version", "event"],
+        },
+    )
     return root
 
 
@@ -185,6 +205,8 @@ def test_version_folders_resolve_refs_across_files(tmp_path: Path) -> None:
 
 def test_policy_option(tmp_path: Path) -> None:
     old = _write(tmp_path / "o.json", {"type": "object", "properties": {"a": {}}})
-    new = _write(tmp_path / "n.json", {"type": "object", "properties": {"a": {}, "b": {"type": "string"}}})
+    new = _write(
+        tmp_path / "n.json", {"type": "object", "properties": {"a": {}, "b": {"type": "string"}}}
+    )
     assert run(str(old), str(new)).exit_code == 1
     assert run(str(old), str(new), "--policy", "lenient").exit_code == 0

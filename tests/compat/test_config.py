@@ -1,4 +1,4 @@
-"""Per-project policy from pyproject.toml: severity overrides and an ignore list keyed by rule+pointer."""
+"""Per-project policy from pyproject.toml: severity overrides and a rule+pointer ignore list."""
 
 from __future__ import annotations
 
@@ -12,8 +12,14 @@ from vtcode_exec_events.cli import main
 from vtcode_exec_events.compat import compare
 from vtcode_exec_events.compat.config import ConfigError, load_policy, policy_from_table
 
-OLD = {"type": "object", "properties": {"a": {"type": "string", "maxLength": 5}, "b": {"type": "integer"}}}
-NEW = {"type": "object", "properties": {"a": {"type": "string", "maxLength": 3}, "b": {"type": "integer", "minimum": 0}}}
+OLD = {
+    "type": "object",
+    "properties": {"a": {"type": "string", "maxLength": 5}, "b": {"type": "integer"}},
+}
+NEW = {
+    "type": "object",
+    "properties": {"a": {"type": "string", "maxLength": 3}, "b": {"type": "integer", "minimum": 0}},
+}
 
 
 def test_severity_warning_keeps_the_change_but_not_the_failure() -> None:
@@ -24,7 +30,9 @@ def test_severity_warning_keeps_the_change_but_not_the_failure() -> None:
         "MINIMUM_ADDED": "error",
     }
     assert report.backward is False  # MINIMUM_ADDED still fails
-    policy = policy_from_table({"severity": {"MAX_LENGTH_DECREASED": "warning", "MINIMUM_ADDED": "off"}})
+    policy = policy_from_table(
+        {"severity": {"MAX_LENGTH_DECREASED": "warning", "MINIMUM_ADDED": "off"}}
+    )
     report = compare(OLD, NEW, policy)
     assert [c.id for c in report.changes] == ["MAX_LENGTH_DECREASED"]
     assert report.backward is True
@@ -33,25 +41,34 @@ def test_severity_warning_keeps_the_change_but_not_the_failure() -> None:
 def test_severity_error_fails_even_compatible_changes() -> None:
     policy = policy_from_table({"severity": {"DESCRIPTION_CHANGED": "error"}})
     report = compare({"description": "a"}, {"description": "b"}, policy)
-    assert report.backward is False and report.forward is False
+    assert report.backward is False
+    assert report.forward is False
 
 
 def test_ignore_entries_are_keyed_by_rule_and_pointer() -> None:
-    table = {"ignore": [
-        {"rule": "MAX_LENGTH_DECREASED", "pointer": "#/properties/a/maxLength", "reason": "a was never longer than 3"},
-        {"rule": "MINIMUM_ADDED", "pointer": "#/properties/zzz/*", "reason": "other place"},
-    ]}
+    table = {
+        "ignore": [
+            {
+                "rule": "MAX_LENGTH_DECREASED",
+                "pointer": "#/properties/a/maxLength",
+                "reason": "a was never longer than 3",
+            },
+            {"rule": "MINIMUM_ADDED", "pointer": "#/properties/zzz/*", "reason": "other place"},
+        ]
+    }
     report = compare(OLD, NEW, policy_from_table(table))
     assert [c.id for c in report.changes] == ["MINIMUM_ADDED"]
     assert [(c.id, reason) for c, reason in report.ignored] == [
         ("MAX_LENGTH_DECREASED", "a was never longer than 3")
     ]
-    assert report.to_json()["ignored"] == [{
-        "id": "MAX_LENGTH_DECREASED",
-        "old_pointer": "#/properties/a/maxLength",
-        "new_pointer": "#/properties/a/maxLength",
-        "reason": "a was never longer than 3",
-    }]
+    assert report.to_json()["ignored"] == [
+        {
+            "id": "MAX_LENGTH_DECREASED",
+            "old_pointer": "#/properties/a/maxLength",
+            "new_pointer": "#/properties/a/maxLength",
+            "reason": "a was never longer than 3",
+        }
+    ]
 
 
 @pytest.mark.parametrize(
@@ -73,21 +90,29 @@ def test_cli_reads_pyproject(tmp_path: Path) -> None:
     (tmp_path / "old.json").write_text(json.dumps(OLD))
     (tmp_path / "new.json").write_text(json.dumps(NEW))
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.vtcode-exec-events.compat]\n'
+        "[tool.vtcode-exec-events.compat]\n"
         'policy = "strict"\n'
-        '[tool.vtcode-exec-events.compat.severity]\n'
+        "[tool.vtcode-exec-events.compat.severity]\n"
         'MINIMUM_ADDED = "warning"\n'
-        '[[tool.vtcode-exec-events.compat.ignore]]\n'
+        "[[tool.vtcode-exec-events.compat.ignore]]\n"
         'rule = "MAX_LENGTH_DECREASED"\n'
         'pointer = "#/properties/a/maxLength"\n'
         'reason = "checked with the producers"\n'
     )
-    args = ["compat", str(tmp_path / "old.json"), str(tmp_path / "new.json"), "--config", str(tmp_path / "pyproject.toml")]
+    args = [
+        "compat",
+        str(tmp_path / "old.json"),
+        str(tmp_path / "new.json"),
+        "--config",
+        str(tmp_path / "pyproject.toml"),
+    ]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert "Ignored by configuration: 1" in result.output
     assert load_policy(None, tmp_path / "pyproject.toml").severity == {"MINIMUM_ADDED": "warning"}
-    (tmp_path / "pyproject.toml").write_text('[tool.vtcode-exec-events.compat.severity]\nX = "warning"\n')
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.vtcode-exec-events.compat.severity]\nX = "warning"\n'
+    )
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2
     assert "unknown rule id 'X'" in result.output
@@ -96,4 +121,5 @@ def test_cli_reads_pyproject(tmp_path: Path) -> None:
 def test_format_as_annotation() -> None:
     policy = policy_from_table({"format": "annotation"})
     report = compare({"type": "string"}, {"type": "string", "format": "date"}, policy)
-    assert report.backward and report.forward
+    assert report.backward
+    assert report.forward

@@ -52,7 +52,8 @@ def test_breaking_patch_release_fails(tmp_path: Path, capsys: pytest.CaptureFixt
     _make_required(edited, "brand_new_counter")
     assert main([str(root)]) == 1
     out = capsys.readouterr()
-    assert "FAIL" in out.out and "needs minor" in out.out
+    assert "FAIL" in out.out
+    assert "needs minor" in out.out
 
 
 @needs_history

@@ -40,7 +40,9 @@ def _probe_values(old: Any, new: Any, extra: list[Any]) -> list[Any]:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(pair=related_pairs(), extra=st.lists(json_values, max_size=20))
-def test_compatible_directions_are_never_contradicted(pair: tuple[Any, Any], extra: list[Any]) -> None:
+def test_compatible_directions_are_never_contradicted(
+    pair: tuple[Any, Any], extra: list[Any]
+) -> None:
     old, new = pair
     try:
         report = compare(old, new, Policy(name="strict", witnesses=False))
@@ -61,8 +63,11 @@ def test_compatible_directions_are_never_contradicted(pair: tuple[Any, Any], ext
             )
 
 
-@settings(max_examples=max(EXAMPLES // 3, 40), deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=max(EXAMPLES // 3, 40),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(pair=related_pairs())
 def test_every_witness_is_real(pair: tuple[Any, Any]) -> None:
     old, new = pair
@@ -81,7 +86,11 @@ def test_every_witness_is_real(pair: tuple[Any, Any]) -> None:
         assert not getattr(change, w["direction"])
 
 
-@pytest.mark.parametrize("schema", [True, False, {}, {"type": "string"}, {"oneOf": [{"type": "integer"}, {"minimum": 2}]}])
+@pytest.mark.parametrize(
+    "schema",
+    [True, False, {}, {"type": "string"}, {"oneOf": [{"type": "integer"}, {"minimum": 2}]}],
+)
 def test_a_schema_is_compatible_with_itself(schema: Any) -> None:
     report = compare(schema, schema)
-    assert report.backward and report.forward
+    assert report.backward
+    assert report.forward

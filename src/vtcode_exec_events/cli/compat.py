@@ -55,7 +55,11 @@ def command(
     Exit status: 0 compatible in the requested direction, 1 not, 2 error.
     """
     try:
-        pol = load_policy(policy, config, search=not no_config and config is None) if not no_config else load_policy(policy, None, search=False)
+        pol = (
+            load_policy(policy, config, search=not no_config and config is None)
+            if not no_config
+            else load_policy(policy, None, search=False)
+        )
         pol.witnesses = not no_witness
         report = compare_paths(old, new, pol)
     except (VtcodeExecEventsError, ConfigError) as err:

@@ -8,4 +8,13 @@ from vtcode_exec_events.compat.diff import Change
 from vtcode_exec_events.compat.report import Report
 from vtcode_exec_events.compat.rules import RULES
 
-__all__ = ["RULES", "Change", "Policy", "Report", "compare", "compare_paths", "compare_sets", "load_policy"]
+__all__ = [
+    "RULES",
+    "Change",
+    "Policy",
+    "Report",
+    "compare",
+    "compare_paths",
+    "compare_sets",
+    "load_policy",
+]

@@ -1,8 +1,8 @@
-"""Per-project policy: ``[tool.vtcode-exec-events.compat]`` in pyproject.toml (severities, ignores)."""
+"""Per-project policy from ``[tool.vtcode-exec-events.compat]``: severities and ignores."""
 
 from __future__ import annotations
 
-import sys
+import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,10 +10,17 @@ from typing import Any
 from vtcode_exec_events.compat.rules import RULES
 from vtcode_exec_events.errors import VtcodeExecEventsError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+
+def _toml_loads(text: str) -> dict[str, Any]:
+    for name in ("tomllib", "tomli"):  # tomllib from 3.11; tomli when installed on 3.10
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError:
+            continue
+        data: dict[str, Any] = module.loads(text)
+        return data
+    raise ConfigError("reading pyproject.toml needs Python 3.11+ or the tomli package")
+
 
 __all__ = ["ConfigError", "IgnoreEntry", "Policy", "find_pyproject", "load_policy"]
 
@@ -79,14 +86,18 @@ def load_policy(
     path = pyproject or (find_pyproject() if search else None)
     if path is not None:
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as err:
+            data = _toml_loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as err:
+            if isinstance(err, ConfigError):
+                raise
             raise ConfigError(f"{path}: cannot read the compat configuration: {err}") from None
         table = data.get("tool", {}).get("vtcode-exec-events", {}).get("compat", {})
     return policy_from_table(table, name, source=str(path) if path else "configuration")
 
 
-def policy_from_table(table: dict[str, Any], name: str | None = None, *, source: str = "") -> Policy:
+def policy_from_table(
+    table: dict[str, Any], name: str | None = None, *, source: str = ""
+) -> Policy:
     where = f"{source}: [tool.vtcode-exec-events.compat]"
     severity: dict[str, str] = {}
     for rule, level in dict(table.get("severity", {})).items():

@@ -1,11 +1,11 @@
-"""The semantic diff: compares two canonical schema graphs and classifies every change per direction."""
+"""The semantic diff: compares two canonical schema graphs and classifies each change."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import Any
+from typing import Any, ClassVar
 
 from vtcode_exec_events.compat.loader import Location, SchemaSet
 from vtcode_exec_events.compat.normalize import Node, Normalizer, _merge_into, canonical
@@ -47,8 +47,14 @@ class Change:
 
     @property
     def key(self) -> tuple[str, str, str, bool, bool, str]:
-        return (self.id, self.old_pointer, self.new_pointer, self.backward, self.forward,
-                self.message)
+        return (
+            self.id,
+            self.old_pointer,
+            self.new_pointer,
+            self.backward,
+            self.forward,
+            self.message,
+        )
 
     @property
     def breaking(self) -> bool:
@@ -196,7 +202,9 @@ class Differ:
         self._memo[key] = res
         return res
 
-    def _cmp(self, a: Node, b: Node, path: tuple[Step, ...]) -> tuple[list[Change], frozenset[tuple[int, int]]]:
+    def _cmp(
+        self, a: Node, b: Node, path: tuple[Step, ...]
+    ) -> tuple[list[Change], frozenset[tuple[int, int]]]:
         out: list[Change] = []
         deps: set[tuple[int, int]] = set()
 
@@ -210,13 +218,24 @@ class Differ:
             return out, frozenset(deps)
         if a.false:
             if not _is_false_like(b):
-                out.append(self._ch("FALSE_SCHEMA_REMOVED", a, b, True, False,
-                                    "the old schema accepted nothing; the new one accepts values",
-                                    path))
+                out.append(
+                    self._ch(
+                        "FALSE_SCHEMA_REMOVED",
+                        a,
+                        b,
+                        True,
+                        False,
+                        "the old schema accepted nothing; the new one accepts values",
+                        path,
+                    )
+                )
             return out, frozenset(deps)
         if b.false:
-            out.append(self._ch("FALSE_SCHEMA_ADDED", a, b, False, True,
-                                "the new schema accepts nothing", path))
+            out.append(
+                self._ch(
+                    "FALSE_SCHEMA_ADDED", a, b, False, True, "the new schema accepts nothing", path
+                )
+            )
             return out, frozenset(deps)
 
         if a.unions or b.unions:
@@ -229,7 +248,7 @@ class Differ:
         return out, frozenset(deps)
 
     # ---- annotations ---------------------------------------------------------------------------
-    _ANN = {
+    _ANN: ClassVar[dict[str, str]] = {
         "title": "TITLE_CHANGED",
         "description": "DESCRIPTION_CHANGED",
         "default": "DEFAULT_CHANGED",
@@ -251,14 +270,31 @@ class Differ:
                 continue
             if va is not _MISSING and vb is not _MISSING and canonical(va) == canonical(vb):
                 continue
-            out.append(self._ch(rule, a, b, True, True,
-                                f"{key} changed from {_short(va)} to {_short(vb)} (annotation only)",
-                                path, a_kw=key if va is not _MISSING else None,
-                                b_kw=key if vb is not _MISSING else None))
+            out.append(
+                self._ch(
+                    rule,
+                    a,
+                    b,
+                    True,
+                    True,
+                    f"{key} changed from {_short(va)} to {_short(vb)} (annotation only)",
+                    path,
+                    a_kw=key if va is not _MISSING else None,
+                    b_kw=key if vb is not _MISSING else None,
+                )
+            )
         if canonical(a.unknown) != canonical(b.unknown):
-            out.append(self._ch("UNKNOWN_KEYWORD_CHANGED", a, b, True, True,
-                                "a keyword JSON Schema does not define changed (validators ignore it)",
-                                path))
+            out.append(
+                self._ch(
+                    "UNKNOWN_KEYWORD_CHANGED",
+                    a,
+                    b,
+                    True,
+                    True,
+                    "a keyword JSON Schema does not define changed (validators ignore it)",
+                    path,
+                )
+            )
 
     # ---- unions ---------------------------------------------------------------------------------
     def _branches(self, x: Node) -> tuple[str | None, list[Node]]:
@@ -285,7 +321,9 @@ class Differ:
                 out.append(w)
         return kind, out
 
-    def _unions(self, a: Node, b: Node, path: tuple[Step, ...], out: list[Change], sub: Any) -> None:
+    def _unions(
+        self, a: Node, b: Node, path: tuple[Step, ...], out: list[Change], sub: Any
+    ) -> None:
         ka, A = self._branches(a)
         kb, B = self._branches(b)
         if len(A) == 1 and len(B) == 1:
@@ -333,8 +371,8 @@ class Differ:
             if fpart[j] is None and self._split_cover(B[j], A, path, sub, backward=False):
                 fpart[j] = -1
 
-        for i, j in bpart.items():
-            if j is not None:
+        for i, pj in bpart.items():
+            if pj is not None:
                 continue
             near = [k for k in range(m) if not apart(i, k)]
             if near:
@@ -343,16 +381,32 @@ class Differ:
                 for c in pair(i, best).changes:
                     out.append(replace(c, forward=True) if not c.forward else c)
                 if pair(i, best).backward:
-                    out.append(self._ch(
-                        "SUM_TYPE_NARROWED", A[i], b, False, True,
-                        f"old branch {A[i].display} fits no single new branch", path))
+                    out.append(
+                        self._ch(
+                            "SUM_TYPE_NARROWED",
+                            A[i],
+                            b,
+                            False,
+                            True,
+                            f"old branch {A[i].display} fits no single new branch",
+                            path,
+                        )
+                    )
             else:
-                out.append(self._ch(
-                    "SUM_TYPE_NARROWED", A[i], b, False, True,
-                    f"old branch {A[i].display} has no counterpart in the new schema: its "
-                    "instances are rejected", path))
-        for j, i in fpart.items():
-            if i is not None:
+                out.append(
+                    self._ch(
+                        "SUM_TYPE_NARROWED",
+                        A[i],
+                        b,
+                        False,
+                        True,
+                        f"old branch {A[i].display} has no counterpart in the new schema: its "
+                        "instances are rejected",
+                        path,
+                    )
+                )
+        for j, pi in fpart.items():
+            if pi is not None:
                 continue
             near = [k for k in range(n) if not apart(k, j)]
             if near:
@@ -360,24 +414,40 @@ class Differ:
                 for c in pair(best, j).changes:
                     out.append(replace(c, backward=True) if not c.backward else c)
                 if pair(best, j).forward:
-                    out.append(self._ch(
-                        "SUM_TYPE_EXTENDED", a, B[j], True, False,
-                        f"new branch {B[j].display} fits no single old branch", path))
+                    out.append(
+                        self._ch(
+                            "SUM_TYPE_EXTENDED",
+                            a,
+                            B[j],
+                            True,
+                            False,
+                            f"new branch {B[j].display} fits no single old branch",
+                            path,
+                        )
+                    )
             else:
-                out.append(self._ch(
-                    "SUM_TYPE_EXTENDED", a, B[j], True, False,
-                    f"new branch {B[j].display} accepts instances no old branch accepted "
-                    "(old readers reject them)", path))
+                out.append(
+                    self._ch(
+                        "SUM_TYPE_EXTENDED",
+                        a,
+                        B[j],
+                        True,
+                        False,
+                        f"new branch {B[j].display} accepts instances no old branch accepted "
+                        "(old readers reject them)",
+                        path,
+                    )
+                )
         shown: set[tuple[int, int]] = set()
-        for i, j in bpart.items():
-            if j is not None and j >= 0 and (i, j) not in shown:
-                shown.add((i, j))
-                for c in pair(i, j).changes:
+        for i, pj in bpart.items():
+            if pj is not None and pj >= 0 and (i, pj) not in shown:
+                shown.add((i, pj))
+                for c in pair(i, pj).changes:
                     out.append(replace(c, forward=True) if not c.forward else c)
-        for j, i in fpart.items():
-            if i is not None and i >= 0 and (i, j) not in shown:
-                shown.add((i, j))
-                for c in pair(i, j).changes:
+        for j, pi in fpart.items():
+            if pi is not None and pi >= 0 and (pi, j) not in shown:
+                shown.add((pi, j))
+                for c in pair(pi, j).changes:
                     out.append(replace(c, backward=True) if not c.backward else c)
 
         # oneOf: an instance must match exactly one branch
@@ -396,23 +466,42 @@ class Differ:
             overlap = self._overlapping(B, "new")
             if overlap is not None:
                 i, j = overlap
-                out.append(self._ch(
-                    "ONEOF_EXCLUSIVITY_UNPROVEN", a, b, False, True,
-                    f"new oneOf branches {B[i].display} and {B[j].display} may both match one "
-                    "instance, which oneOf then rejects", path, proven=False,
-                    hints=("oneof", i, j)))
+                out.append(
+                    self._ch(
+                        "ONEOF_EXCLUSIVITY_UNPROVEN",
+                        a,
+                        b,
+                        False,
+                        True,
+                        f"new oneOf branches {B[i].display} and {B[j].display} may both match one "
+                        "instance, which oneOf then rejects",
+                        path,
+                        proven=False,
+                        hints=("oneof", i, j),
+                    )
+                )
         if ka == "oneOf" and len(A) > 1 and not (equivalent and kb == "oneOf"):
             overlap = self._overlapping(A, "old")
             if overlap is not None:
                 i, j = overlap
-                out.append(self._ch(
-                    "ONEOF_EXCLUSIVITY_UNPROVEN", a, b, True, False,
-                    f"old oneOf branches {A[i].display} and {A[j].display} may both match one "
-                    "instance the new schema accepts", path, proven=False,
-                    hints=("oneof", i, j)))
+                out.append(
+                    self._ch(
+                        "ONEOF_EXCLUSIVITY_UNPROVEN",
+                        a,
+                        b,
+                        True,
+                        False,
+                        f"old oneOf branches {A[i].display} and {A[j].display} may both match one "
+                        "instance the new schema accepts",
+                        path,
+                        proven=False,
+                        hints=("oneof", i, j),
+                    )
+                )
 
-    def _split_cover(self, x: Node, others: list[Node], path: tuple[Step, ...], sub: Any,
-                     *, backward: bool) -> bool:
+    def _split_cover(
+        self, x: Node, others: list[Node], path: tuple[Step, ...], sub: Any, *, backward: bool
+    ) -> bool:
         """Whether every JSON type of ``x`` fits into some branch of ``others`` (type by type)."""
         fams = _families(x.types)
         if len(fams) < 2:
@@ -425,7 +514,7 @@ class Differ:
                     continue
                 os_ = _restrict(o, fam)
                 r = sub(xs, os_, path) if backward else sub(os_, xs, path)
-                if (r.backward if backward else r.forward):
+                if r.backward if backward else r.forward:
                     ok = True
                     break
             if not ok:
@@ -464,9 +553,18 @@ class Differ:
                     found = r
                     break
             if found is None:
-                out.append(self._ch("PRODUCT_TYPE_EXTENDED", a, bj, False, True,
-                                    f"new constraint {bj.display} is not implied by the old schema",
-                                    path, proven=False))
+                out.append(
+                    self._ch(
+                        "PRODUCT_TYPE_EXTENDED",
+                        a,
+                        bj,
+                        False,
+                        True,
+                        f"new constraint {bj.display} is not implied by the old schema",
+                        path,
+                        proven=False,
+                    )
+                )
             else:
                 out.extend(replace(c, forward=True) for c in found.changes)
         for i, ai in enumerate(A):
@@ -478,9 +576,18 @@ class Differ:
                     found = r
                     break
             if found is None:
-                out.append(self._ch("PRODUCT_TYPE_NARROWED", ai, b, True, False,
-                                    f"old constraint {ai.display} is not implied by the new schema",
-                                    path, proven=False))
+                out.append(
+                    self._ch(
+                        "PRODUCT_TYPE_NARROWED",
+                        ai,
+                        b,
+                        True,
+                        False,
+                        f"old constraint {ai.display} is not implied by the new schema",
+                        path,
+                        proven=False,
+                    )
+                )
             else:
                 out.extend(replace(c, backward=True) for c in found.changes)
 
@@ -494,9 +601,19 @@ class Differ:
         removed = [t for t in _expand(a.types) if not _covered(t, b.types)]
         added = [t for t in _expand(b.types) if not _covered(t, a.types)]
         if removed or added:
-            if a.types == frozenset({"integer"}) and b.types is not None and "number" in b.types and not removed:
+            if (
+                a.types == frozenset({"integer"})
+                and b.types is not None
+                and "number" in b.types
+                and not removed
+            ):
                 rule = "TYPE_EXTENDED"
-            elif b.types == frozenset({"integer"}) and a.types is not None and "number" in a.types and not added:
+            elif (
+                b.types == frozenset({"integer"})
+                and a.types is not None
+                and "number" in a.types
+                and not added
+            ):
                 rule = "TYPE_NARROWED"
             elif removed and added:
                 rule = "TYPE_CHANGED"
@@ -511,11 +628,20 @@ class Differ:
                 msg.append(f"no longer accepts {', '.join(removed)}")
             if added:
                 msg.append(f"now also accepts {', '.join(added)}")
-            out.append(self._ch(rule, a, b, not removed, not added,
-                                "type " + " and ".join(msg), path,
-                                a_kw="type" if a.types is not None else None,
-                                b_kw="type" if b.types is not None else None,
-                                hints=("types", tuple(removed), tuple(added))))
+            out.append(
+                self._ch(
+                    rule,
+                    a,
+                    b,
+                    not removed,
+                    not added,
+                    "type " + " and ".join(msg),
+                    path,
+                    a_kw="type" if a.types is not None else None,
+                    b_kw="type" if b.types is not None else None,
+                    hints=("types", tuple(removed), tuple(added)),
+                )
+            )
         shared = ta & tb
         if "string" in shared:
             self._string(a, b, path, out)
@@ -550,8 +676,11 @@ class Differ:
             return
         if a.enum is not None and b.enum is not None:
             rule = (
-                "ENUM_ARRAY_EXTENDED" if backward else
-                "ENUM_ARRAY_NARROWED" if forward else "ENUM_ARRAY_CHANGED"
+                "ENUM_ARRAY_EXTENDED"
+                if backward
+                else "ENUM_ARRAY_NARROWED"
+                if forward
+                else "ENUM_ARRAY_CHANGED"
             )
         elif a.enum is not None and b.enum is None:
             rule = "ENUM_REMOVED" if vals_b is None else "ENUM_ARRAY_CHANGED"
@@ -570,9 +699,20 @@ class Differ:
             parts.append("accepts values outside the old fixed set")
         a_kw = a.enum_key if a.enum is not None else None
         b_kw = b.enum_key if b.enum is not None else None
-        out.append(self._ch(rule, a, b, backward, forward, "; ".join(parts), path,
-                            a_kw=a_kw, b_kw=b_kw,
-                            hints=("values", tuple(lost[:3]), tuple(gained[:3]))))
+        out.append(
+            self._ch(
+                rule,
+                a,
+                b,
+                backward,
+                forward,
+                "; ".join(parts),
+                path,
+                a_kw=a_kw,
+                b_kw=b_kw,
+                hints=("values", tuple(lost[:3]), tuple(gained[:3])),
+            )
+        )
 
     # ---- strings ------------------------------------------------------------------------------
     def _string(self, a: Node, b: Node, path: tuple[Step, ...], out: list[Change]) -> None:
@@ -581,11 +721,31 @@ class Differ:
         pa, pb = a.kw.get("pattern"), b.kw.get("pattern")
         if pa != pb:
             if pa is None:
-                out.append(self._ch("PATTERN_ADDED", a, b, False, True,
-                                    f"pattern {pb!r} added", path, b_kw="pattern"))
+                out.append(
+                    self._ch(
+                        "PATTERN_ADDED",
+                        a,
+                        b,
+                        False,
+                        True,
+                        f"pattern {pb!r} added",
+                        path,
+                        b_kw="pattern",
+                    )
+                )
             elif pb is None:
-                out.append(self._ch("PATTERN_REMOVED", a, b, True, False,
-                                    f"pattern {pa!r} removed", path, a_kw="pattern"))
+                out.append(
+                    self._ch(
+                        "PATTERN_REMOVED",
+                        a,
+                        b,
+                        True,
+                        False,
+                        f"pattern {pa!r} removed",
+                        path,
+                        a_kw="pattern",
+                    )
+                )
             else:
                 la, lb = pattern_language(pa), pattern_language(pb)
                 decided = la is not None and lb is not None
@@ -595,26 +755,82 @@ class Differ:
                     if decided:
                         msg = _describe_languages(la, lb)  # type: ignore[arg-type]
                     else:
-                        msg = f"pattern changed from {pa!r} to {pb!r} (regex inclusion is not decided)"
-                    out.append(self._ch("PATTERN_CHANGED", a, b, backward, forward, msg, path,
-                                        a_kw="pattern", b_kw="pattern", proven=decided,
-                                        hints=("pattern", la, lb)))
+                        msg = (
+                            f"pattern changed from {pa!r} to {pb!r} "
+                            "(regex inclusion is not decided)"
+                        )
+                    out.append(
+                        self._ch(
+                            "PATTERN_CHANGED",
+                            a,
+                            b,
+                            backward,
+                            forward,
+                            msg,
+                            path,
+                            a_kw="pattern",
+                            b_kw="pattern",
+                            proven=decided,
+                            hints=("pattern", la, lb),
+                        )
+                    )
         fa, fb = a.kw.get("format"), b.kw.get("format")
         if fa != fb:
             strict = self.format_assertion
             if fa is None:
-                out.append(self._ch("FORMAT_ADDED", a, b, not strict, True,
-                                    f"format {fb!r} added", path, b_kw="format"))
+                out.append(
+                    self._ch(
+                        "FORMAT_ADDED",
+                        a,
+                        b,
+                        not strict,
+                        True,
+                        f"format {fb!r} added",
+                        path,
+                        b_kw="format",
+                    )
+                )
             elif fb is None:
-                out.append(self._ch("FORMAT_REMOVED", a, b, True, not strict,
-                                    f"format {fa!r} removed", path, a_kw="format"))
+                out.append(
+                    self._ch(
+                        "FORMAT_REMOVED",
+                        a,
+                        b,
+                        True,
+                        not strict,
+                        f"format {fa!r} removed",
+                        path,
+                        a_kw="format",
+                    )
+                )
             else:
-                out.append(self._ch("FORMAT_CHANGED", a, b, not strict, not strict,
-                                    f"format changed from {fa!r} to {fb!r}", path,
-                                    a_kw="format", b_kw="format"))
+                out.append(
+                    self._ch(
+                        "FORMAT_CHANGED",
+                        a,
+                        b,
+                        not strict,
+                        not strict,
+                        f"format changed from {fa!r} to {fb!r}",
+                        path,
+                        a_kw="format",
+                        b_kw="format",
+                    )
+                )
 
-    def _bound(self, a: Node, b: Node, path: tuple[Step, ...], out: list[Change], kw: str,
-               rule: str, *, lower: bool, va: Any = None, vb: Any = None) -> None:
+    def _bound(
+        self,
+        a: Node,
+        b: Node,
+        path: tuple[Step, ...],
+        out: list[Change],
+        kw: str,
+        rule: str,
+        *,
+        lower: bool,
+        va: Any = None,
+        vb: Any = None,
+    ) -> None:
         va = a.kw.get(kw) if va is None else va
         vb = b.kw.get(kw) if vb is None else vb
         if va == vb or (va is None and vb is None):
@@ -631,16 +847,29 @@ class Differ:
             return
         if lower and vb is None and va == 0:
             return
-        out.append(self._ch(f"{rule}_{what}", a, b, looser, not looser,
-                            f"{kw} {what.lower()}" + (f" from {va}" if va is not None else "")
-                            + (f" to {vb}" if vb is not None else ""),
-                            path, a_kw=kw if va is not None else None,
-                            b_kw=kw if vb is not None else None, hints=("bound", kw, va, vb)))
+        out.append(
+            self._ch(
+                f"{rule}_{what}",
+                a,
+                b,
+                looser,
+                not looser,
+                f"{kw} {what.lower()}"
+                + (f" from {va}" if va is not None else "")
+                + (f" to {vb}" if vb is not None else ""),
+                path,
+                a_kw=kw if va is not None else None,
+                b_kw=kw if vb is not None else None,
+                hints=("bound", kw, va, vb),
+            )
+        )
 
     # ---- numbers ------------------------------------------------------------------------------
     def _number(self, a: Node, b: Node, path: tuple[Step, ...], out: list[Change]) -> None:
-        for lower, (inc, exc) in ((True, ("minimum", "exclusiveMinimum")),
-                                  (False, ("maximum", "exclusiveMaximum"))):
+        for lower, (inc, exc) in (
+            (True, ("minimum", "exclusiveMinimum")),
+            (False, ("maximum", "exclusiveMaximum")),
+        ):
             ba = _eff_bound(a.kw, inc, exc, lower)
             bb = _eff_bound(b.kw, inc, exc, lower)
             if ba == bb:
@@ -656,40 +885,117 @@ class Differ:
             else:
                 looser = _looser(bb, ba, lower)
                 kw = exc if bb[1] else inc
-                what = "INCREASED" if (bb[0], bb[1] != lower) > (ba[0], ba[1] != lower) else "DECREASED"
+                what = (
+                    "INCREASED"
+                    if (bb[0], bb[1] != lower) > (ba[0], ba[1] != lower)
+                    else "DECREASED"
+                )
                 if bb[0] == ba[0]:
-                    what = "INCREASED" if (lower and bb[1]) or (not lower and not bb[1]) else "DECREASED"
-            rule = {"minimum": "MINIMUM", "exclusiveMinimum": "EXCLUSIVE_MINIMUM",
-                    "maximum": "MAXIMUM", "exclusiveMaximum": "EXCLUSIVE_MAXIMUM"}[kw]
-            desc = lambda x: "none" if x is None else ("> " if x[1] else ">= ") if lower else ("< " if x[1] else "<= ")  # noqa: E731
-            out.append(self._ch(
-                f"{rule}_{what}", a, b, looser, not looser,
-                f"{'lower' if lower else 'upper'} bound changed from "
-                f"{desc(ba)}{'' if ba is None else ba[0]} to {desc(bb)}{'' if bb is None else bb[0]}",
-                path, a_kw=_bound_kw(a.kw, inc, exc), b_kw=_bound_kw(b.kw, inc, exc),
-                hints=("num", lower, ba, bb)))
+                    what = (
+                        "INCREASED"
+                        if (lower and bb[1]) or (not lower and not bb[1])
+                        else "DECREASED"
+                    )
+            rule = {
+                "minimum": "MINIMUM",
+                "exclusiveMinimum": "EXCLUSIVE_MINIMUM",
+                "maximum": "MAXIMUM",
+                "exclusiveMaximum": "EXCLUSIVE_MAXIMUM",
+            }[kw]
+
+            def desc(x: tuple[Any, bool] | None, lower: bool = lower) -> str:
+                if x is None:
+                    return "none"
+                if lower:
+                    return ("> " if x[1] else ">= ") + str(x[0])
+                return ("< " if x[1] else "<= ") + str(x[0])
+
+            out.append(
+                self._ch(
+                    f"{rule}_{what}",
+                    a,
+                    b,
+                    looser,
+                    not looser,
+                    f"{'lower' if lower else 'upper'} bound changed from {desc(ba)} to {desc(bb)}",
+                    path,
+                    a_kw=_bound_kw(a.kw, inc, exc),
+                    b_kw=_bound_kw(b.kw, inc, exc),
+                    hints=("num", lower, ba, bb),
+                )
+            )
         ma, mb = a.kw.get("multipleOf"), b.kw.get("multipleOf")
         if ma != mb:
             if ma is None:
-                out.append(self._ch("MULTIPLE_OF_ADDED", a, b, False, True,
-                                    f"multipleOf {mb} added", path, b_kw="multipleOf"))
+                out.append(
+                    self._ch(
+                        "MULTIPLE_OF_ADDED",
+                        a,
+                        b,
+                        False,
+                        True,
+                        f"multipleOf {mb} added",
+                        path,
+                        b_kw="multipleOf",
+                    )
+                )
             elif mb is None:
-                out.append(self._ch("MULTIPLE_OF_REMOVED", a, b, True, False,
-                                    f"multipleOf {ma} removed", path, a_kw="multipleOf"))
+                out.append(
+                    self._ch(
+                        "MULTIPLE_OF_REMOVED",
+                        a,
+                        b,
+                        True,
+                        False,
+                        f"multipleOf {ma} removed",
+                        path,
+                        a_kw="multipleOf",
+                    )
+                )
             else:
                 fa, fb = Fraction(str(ma)), Fraction(str(mb))
                 if (fa / fb).denominator == 1:
-                    out.append(self._ch("MULTIPLE_OF_REDUCED", a, b, True, False,
-                                        f"multipleOf {ma} → {mb}: more values allowed", path,
-                                        a_kw="multipleOf", b_kw="multipleOf"))
+                    out.append(
+                        self._ch(
+                            "MULTIPLE_OF_REDUCED",
+                            a,
+                            b,
+                            True,
+                            False,
+                            f"multipleOf {ma} → {mb}: more values allowed",
+                            path,
+                            a_kw="multipleOf",
+                            b_kw="multipleOf",
+                        )
+                    )
                 elif (fb / fa).denominator == 1:
-                    out.append(self._ch("MULTIPLE_OF_EXPANDED", a, b, False, True,
-                                        f"multipleOf {ma} → {mb}: fewer values allowed", path,
-                                        a_kw="multipleOf", b_kw="multipleOf"))
+                    out.append(
+                        self._ch(
+                            "MULTIPLE_OF_EXPANDED",
+                            a,
+                            b,
+                            False,
+                            True,
+                            f"multipleOf {ma} → {mb}: fewer values allowed",
+                            path,
+                            a_kw="multipleOf",
+                            b_kw="multipleOf",
+                        )
+                    )
                 else:
-                    out.append(self._ch("MULTIPLE_OF_CHANGED", a, b, False, False,
-                                        f"multipleOf changed from {ma} to {mb}", path,
-                                        a_kw="multipleOf", b_kw="multipleOf"))
+                    out.append(
+                        self._ch(
+                            "MULTIPLE_OF_CHANGED",
+                            a,
+                            b,
+                            False,
+                            False,
+                            f"multipleOf changed from {ma} to {mb}",
+                            path,
+                            a_kw="multipleOf",
+                            b_kw="multipleOf",
+                        )
+                    )
 
     # ---- objects ------------------------------------------------------------------------------
     def _rest(self, x: Node) -> Node:
@@ -715,7 +1021,9 @@ class Differ:
             return v, how
         return base, how
 
-    def _object(self, a: Node, b: Node, path: tuple[Step, ...], out: list[Change], sub: Any) -> None:
+    def _object(
+        self, a: Node, b: Node, path: tuple[Step, ...], out: list[Change], sub: Any
+    ) -> None:
         pa = a.kw.get("properties", {})
         pb = b.kw.get("properties", {})
         ra = set(a.kw.get("required", []))
@@ -734,27 +1042,68 @@ class Differ:
                 r = sub(sa, sb, step)
                 if how_a == "open":
                     if sb.is_true:
-                        out.append(self._ch("PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL",
-                                            a, sb, True, True, f"property {name!r} added (accepts anything)", path))
+                        out.append(
+                            self._ch(
+                                "PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL",
+                                a,
+                                sb,
+                                True,
+                                True,
+                                f"property {name!r} added (accepts anything)",
+                                path,
+                            )
+                        )
                     elif not req_b:
-                        out.append(self._ch("OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL", a, sb,
-                                            r.backward, True,
-                                            f"optional property {name!r} added to an open object: old "
-                                            f"data may carry {name!r} with any value", path,
-                                            hints=("prop", name), at=(a, b)))
+                        out.append(
+                            self._ch(
+                                "OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL",
+                                a,
+                                sb,
+                                r.backward,
+                                True,
+                                f"optional property {name!r} added to an open object: old "
+                                f"data may carry {name!r} with any value",
+                                path,
+                                hints=("prop", name),
+                                at=(a, b),
+                            )
+                        )
                 elif how_a == "closed":
                     if not req_b:
-                        out.append(self._ch("OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL", a, sb,
-                                            True, sb.false,
-                                            f"optional property {name!r} added; old readers reject "
-                                            "it (the old object was closed)", path,
-                                            hints=("prop", name), at=(a, b)))
+                        out.append(
+                            self._ch(
+                                "OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL",
+                                a,
+                                sb,
+                                True,
+                                sb.false,
+                                f"optional property {name!r} added; old readers reject "
+                                "it (the old object was closed)",
+                                path,
+                                hints=("prop", name),
+                                at=(a, b),
+                            )
+                        )
                 else:
-                    rule = ("PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL" if r.backward
-                            else "PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL")
-                    out.append(self._ch(rule, sa, sb, r.backward, r.forward,
-                                        f"property {name!r} added where the old schema allowed it "
-                                        f"through {sa.display}", path, hints=("prop", name), at=(a, b)))
+                    rule = (
+                        "PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
+                        if r.backward
+                        else "PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
+                    )
+                    out.append(
+                        self._ch(
+                            rule,
+                            sa,
+                            sb,
+                            r.backward,
+                            r.forward,
+                            f"property {name!r} added where the old schema allowed it "
+                            f"through {sa.display}",
+                            path,
+                            hints=("prop", name),
+                            at=(a, b),
+                        )
+                    )
                     out.extend(r.changes)
                 if req_b and not req_a:
                     open_ = "OPEN" if how_a == "open" else "UNOPEN"
@@ -763,35 +1112,85 @@ class Differ:
                     else:
                         rule = f"REQUIRED_PROPERTY_ADDED_TO_{open_}_CONTENT_MODEL"
                     ok = has_default and self.required_default_ok
-                    out.append(self._ch(rule, a, sb, ok, True,
-                                        f"new required property {name!r}: old data without it is "
-                                        "rejected", path, hints=("req", name), at=(a, b)))
+                    out.append(
+                        self._ch(
+                            rule,
+                            a,
+                            sb,
+                            ok,
+                            True,
+                            f"new required property {name!r}: old data without it is rejected",
+                            path,
+                            hints=("req", name),
+                            at=(a, b),
+                        )
+                    )
                     req_a = req_b  # reported
             elif declared_a:
                 r = sub(sa, sb, step)
                 if how_b == "open":
-                    out.append(self._ch("PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL", sa, b,
-                                        True, r.forward,
-                                        f"property {name!r} removed; the new object is open, so new "
-                                        f"data may carry {name!r} with any value", path,
-                                        hints=("prop", name), at=(a, b)))
+                    out.append(
+                        self._ch(
+                            "PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL",
+                            sa,
+                            b,
+                            True,
+                            r.forward,
+                            f"property {name!r} removed; the new object is open, so new "
+                            f"data may carry {name!r} with any value",
+                            path,
+                            hints=("prop", name),
+                            at=(a, b),
+                        )
+                    )
                 elif how_b == "closed":
                     if sa.false:
-                        out.append(self._ch("PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL",
-                                            sa, b, True, True,
-                                            f"forbidden property {name!r} removed", path))
+                        out.append(
+                            self._ch(
+                                "PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL",
+                                sa,
+                                b,
+                                True,
+                                True,
+                                f"forbidden property {name!r} removed",
+                                path,
+                            )
+                        )
                     else:
-                        out.append(self._ch("PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL", sa, b,
-                                            False, True,
-                                            f"property {name!r} removed from a closed object: old "
-                                            f"data carrying {name!r} is rejected", path,
-                                            hints=("prop", name), at=(a, b)))
+                        out.append(
+                            self._ch(
+                                "PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL",
+                                sa,
+                                b,
+                                False,
+                                True,
+                                f"property {name!r} removed from a closed object: old "
+                                f"data carrying {name!r} is rejected",
+                                path,
+                                hints=("prop", name),
+                                at=(a, b),
+                            )
+                        )
                 else:
-                    rule = ("PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL" if r.backward
-                            else "PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL")
-                    out.append(self._ch(rule, sa, sb, r.backward, r.forward,
-                                        f"property {name!r} removed; the new schema governs it "
-                                        f"through {sb.display}", path, hints=("prop", name), at=(a, b)))
+                    rule = (
+                        "PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
+                        if r.backward
+                        else "PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
+                    )
+                    out.append(
+                        self._ch(
+                            rule,
+                            sa,
+                            sb,
+                            r.backward,
+                            r.forward,
+                            f"property {name!r} removed; the new schema governs it "
+                            f"through {sb.display}",
+                            path,
+                            hints=("prop", name),
+                            at=(a, b),
+                        )
+                    )
                     out.extend(r.changes)
                 if req_a and not req_b:
                     req_b = req_a  # removal already explains it
@@ -801,65 +1200,166 @@ class Differ:
             if req_a != req_b:
                 declared = declared_a and declared_b
                 if req_b:
-                    rule = ("REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED" if has_default and declared
-                            else "REQUIRED_ATTRIBUTE_ADDED" if declared else "REQUIRED_UNDECLARED_ADDED")
+                    rule = (
+                        "REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED"
+                        if has_default and declared
+                        else "REQUIRED_ATTRIBUTE_ADDED"
+                        if declared
+                        else "REQUIRED_UNDECLARED_ADDED"
+                    )
                     ok = has_default and self.required_default_ok
-                    out.append(self._ch(rule, a, b, ok, True,
-                                        f"{name!r} became required: old data without it is rejected",
-                                        path, b_kw="required", hints=("req", name)))
+                    out.append(
+                        self._ch(
+                            rule,
+                            a,
+                            b,
+                            ok,
+                            True,
+                            f"{name!r} became required: old data without it is rejected",
+                            path,
+                            b_kw="required",
+                            hints=("req", name),
+                        )
+                    )
                 else:
-                    rule = "REQUIRED_ATTRIBUTE_REMOVED" if declared else "REQUIRED_UNDECLARED_REMOVED"
-                    out.append(self._ch(rule, a, b, True, False,
-                                        f"{name!r} is no longer required: new data may omit it",
-                                        path, a_kw="required", hints=("req", name)))
+                    rule = (
+                        "REQUIRED_ATTRIBUTE_REMOVED" if declared else "REQUIRED_UNDECLARED_REMOVED"
+                    )
+                    out.append(
+                        self._ch(
+                            rule,
+                            a,
+                            b,
+                            True,
+                            False,
+                            f"{name!r} is no longer required: new data may omit it",
+                            path,
+                            a_kw="required",
+                            hints=("req", name),
+                        )
+                    )
         # additional / unevaluated properties
         rest_a, rest_b = self._rest(a), self._rest(b)
         pat_a = a.kw.get("patternProperties", {})
         pat_b = b.kw.get("patternProperties", {})
         if set(pat_a) != set(pat_b) and pat_a and pat_b:
-            out.append(self._ch("PATTERN_PROPERTIES_CHANGED", a, b, False, False,
-                                "patternProperties changed from "
-                                f"{sorted(pat_a)} to {sorted(pat_b)}; overlapping patterns are "
-                                "not analysed", path, a_kw="patternProperties",
-                                b_kw="patternProperties", proven=False))
+            out.append(
+                self._ch(
+                    "PATTERN_PROPERTIES_CHANGED",
+                    a,
+                    b,
+                    False,
+                    False,
+                    "patternProperties changed from "
+                    f"{sorted(pat_a)} to {sorted(pat_b)}; overlapping patterns are "
+                    "not analysed",
+                    path,
+                    a_kw="patternProperties",
+                    b_kw="patternProperties",
+                    proven=False,
+                )
+            )
         elif set(pat_a) != set(pat_b):
             # one side has no patterns: its undeclared names all fall to additionalProperties
-            pairs = ([(rest_a, _unwrap(s), p) for p, s in pat_b.items()] if pat_b
-                     else [(_unwrap(s), rest_b, p) for p, s in pat_a.items()])
+            pairs = (
+                [(rest_a, _unwrap(s), p) for p, s in pat_b.items()]
+                if pat_b
+                else [(_unwrap(s), rest_b, p) for p, s in pat_a.items()]
+            )
             for xa, xb, pat in pairs:
                 pstep = (*path, Step(a, b, _sample_name(pat)))
                 r = sub(xa, xb, pstep)
                 if not (r.backward and r.forward):
-                    out.append(self._ch("PATTERN_PROPERTIES_CHANGED", xa, xb, r.backward, r.forward,
-                                        f"names matching {pat!r} are now governed by "
-                                        f"{xb.display} (was {xa.display})", pstep))
+                    out.append(
+                        self._ch(
+                            "PATTERN_PROPERTIES_CHANGED",
+                            xa,
+                            xb,
+                            r.backward,
+                            r.forward,
+                            f"names matching {pat!r} are now governed by "
+                            f"{xb.display} (was {xa.display})",
+                            pstep,
+                        )
+                    )
         else:
             for pat in pat_a:
-                out.extend(sub(_unwrap(pat_a[pat]), _unwrap(pat_b[pat]),
-                               (*path, Step(a, b, _sample_name(pat)))).changes)
+                out.extend(
+                    sub(
+                        _unwrap(pat_a[pat]),
+                        _unwrap(pat_b[pat]),
+                        (*path, Step(a, b, _sample_name(pat))),
+                    ).changes
+                )
         if not (rest_a.is_true and rest_b.is_true):
-            kw = "additionalProperties" if ("additionalProperties" in a.kw or "additionalProperties" in b.kw) else "unevaluatedProperties"
+            kw = (
+                "additionalProperties"
+                if ("additionalProperties" in a.kw or "additionalProperties" in b.kw)
+                else "unevaluatedProperties"
+            )
             prefix = "ADDITIONAL" if kw == "additionalProperties" else "UNEVALUATED"
             extra = _fresh_name(pa, pb)
             step = (*path, Step(a, b, extra))
             if rest_a.false and not rest_b.false:
-                out.append(self._ch(f"{prefix}_PROPERTIES_ADDED", a, b, True, False,
-                                    "undeclared properties are now allowed", path, a_kw=kw,
-                                    b_kw=kw if kw in b.kw else None, hints=("extra", extra)))
+                out.append(
+                    self._ch(
+                        f"{prefix}_PROPERTIES_ADDED",
+                        a,
+                        b,
+                        True,
+                        False,
+                        "undeclared properties are now allowed",
+                        path,
+                        a_kw=kw,
+                        b_kw=kw if kw in b.kw else None,
+                        hints=("extra", extra),
+                    )
+                )
             elif rest_b.false and not rest_a.false:
-                out.append(self._ch(f"{prefix}_PROPERTIES_REMOVED", a, b, False, True,
-                                    "undeclared properties are no longer allowed", path,
-                                    a_kw=kw if kw in a.kw else None, b_kw=kw, hints=("extra", extra)))
+                out.append(
+                    self._ch(
+                        f"{prefix}_PROPERTIES_REMOVED",
+                        a,
+                        b,
+                        False,
+                        True,
+                        "undeclared properties are no longer allowed",
+                        path,
+                        a_kw=kw if kw in a.kw else None,
+                        b_kw=kw,
+                        hints=("extra", extra),
+                    )
+                )
             elif not (rest_a.false and rest_b.false):
                 r = sub(rest_a, rest_b, step)
                 if rest_a.is_true:
-                    out.append(self._ch(f"{prefix}_PROPERTIES_NARROWED", a, b, r.backward, True,
-                                        f"undeclared properties must now match {rest_b.display}",
-                                        path, b_kw=kw, hints=("extra", extra)))
+                    out.append(
+                        self._ch(
+                            f"{prefix}_PROPERTIES_NARROWED",
+                            a,
+                            b,
+                            r.backward,
+                            True,
+                            f"undeclared properties must now match {rest_b.display}",
+                            path,
+                            b_kw=kw,
+                            hints=("extra", extra),
+                        )
+                    )
                 elif rest_b.is_true:
-                    out.append(self._ch(f"{prefix}_PROPERTIES_EXTENDED", a, b, True, r.forward,
-                                        "undeclared properties may now hold any value", path,
-                                        a_kw=kw, hints=("extra", extra)))
+                    out.append(
+                        self._ch(
+                            f"{prefix}_PROPERTIES_EXTENDED",
+                            a,
+                            b,
+                            True,
+                            r.forward,
+                            "undeclared properties may now hold any value",
+                            path,
+                            a_kw=kw,
+                            hints=("extra", extra),
+                        )
+                    )
                 else:
                     out.extend(r.changes)
         # names, counts, dependencies
@@ -868,30 +1368,51 @@ class Differ:
         if not (pna.is_true and pnb.is_true):
             r = sub(pna, pnb, path)
             if not (r.backward and r.forward):
-                out.append(self._ch("PROPERTY_NAMES_CHANGED", pna, pnb, r.backward, r.forward,
-                                    "the allowed property names changed", path,
-                                    a_kw=None, b_kw=None, at=(a, b)))
+                out.append(
+                    self._ch(
+                        "PROPERTY_NAMES_CHANGED",
+                        pna,
+                        pnb,
+                        r.backward,
+                        r.forward,
+                        "the allowed property names changed",
+                        path,
+                        a_kw=None,
+                        b_kw=None,
+                        at=(a, b),
+                    )
+                )
         self._bound(a, b, path, out, "minProperties", "MIN_PROPERTIES", lower=True)
         self._bound(a, b, path, out, "maxProperties", "MAX_PROPERTIES", lower=False)
         da = a.kw.get("dependentRequired", {})
         db = b.kw.get("dependentRequired", {})
         for name in dict.fromkeys([*da, *db]):
-            xa, xb = set(da.get(name, [])), set(db.get(name, []))
-            if xa == xb:
+            need_a, need_b = set(da.get(name, [])), set(db.get(name, []))
+            if need_a == need_b:
                 continue
-            if not xa:
+            if not need_a:
                 rule = "DEPENDENCY_ARRAY_ADDED"
-            elif not xb:
+            elif not need_b:
                 rule = "DEPENDENCY_ARRAY_REMOVED"
-            elif xa < xb:
+            elif need_a < need_b:
                 rule = "DEPENDENCY_ARRAY_EXTENDED"
-            elif xb < xa:
+            elif need_b < need_a:
                 rule = "DEPENDENCY_ARRAY_NARROWED"
             else:
                 rule = "DEPENDENCY_ARRAY_CHANGED"
-            out.append(self._ch(rule, a, b, xb <= xa, xa <= xb,
-                                f"when {name!r} is present, {sorted(xb)} are required "
-                                f"(was {sorted(xa)})", path, hints=("dep", name)))
+            out.append(
+                self._ch(
+                    rule,
+                    a,
+                    b,
+                    need_b <= need_a,
+                    need_a <= need_b,
+                    f"when {name!r} is present, {sorted(need_b)} are required "
+                    f"(was {sorted(need_a)})",
+                    path,
+                    hints=("dep", name),
+                )
+            )
         sa_ = a.kw.get("dependentSchemas", {})
         sb_ = b.kw.get("dependentSchemas", {})
         for name in dict.fromkeys([*sa_, *sb_]):
@@ -899,13 +1420,31 @@ class Differ:
             xb = _unwrap(sb_[name]) if name in sb_ else self.TRUE
             r = sub(xa, xb, path)
             if name not in sa_ and not r.backward:
-                out.append(self._ch("DEPENDENCY_SCHEMA_ADDED", a, xb, False, True,
-                                    f"a schema dependency on {name!r} was added", path,
-                                    at=(a, b)))
+                out.append(
+                    self._ch(
+                        "DEPENDENCY_SCHEMA_ADDED",
+                        a,
+                        xb,
+                        False,
+                        True,
+                        f"a schema dependency on {name!r} was added",
+                        path,
+                        at=(a, b),
+                    )
+                )
             elif name not in sb_ and not r.forward:
-                out.append(self._ch("DEPENDENCY_SCHEMA_REMOVED", xa, b, True, False,
-                                    f"the schema dependency on {name!r} was removed", path,
-                                    at=(a, b)))
+                out.append(
+                    self._ch(
+                        "DEPENDENCY_SCHEMA_REMOVED",
+                        xa,
+                        b,
+                        True,
+                        False,
+                        f"the schema dependency on {name!r} was removed",
+                        path,
+                        at=(a, b),
+                    )
+                )
             else:
                 out.extend(r.changes)
 
@@ -933,39 +1472,91 @@ class Differ:
                 if ia.false:
                     rule = "ITEM_ADDED_TO_CLOSED_CONTENT_MODEL"
                 elif ia.is_true:
-                    rule = ("ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL" if xb.is_true
-                            else "ITEM_ADDED_TO_OPEN_CONTENT_MODEL")
+                    rule = (
+                        "ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL"
+                        if xb.is_true
+                        else "ITEM_ADDED_TO_OPEN_CONTENT_MODEL"
+                    )
                 else:
-                    rule = ("ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL" if r.backward
-                            else "ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL")
-                out.append(self._ch(rule, ia, xb, r.backward, r.forward,
-                                    f"tuple position {k} added", step))
+                    rule = (
+                        "ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
+                        if r.backward
+                        else "ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
+                    )
+                out.append(
+                    self._ch(rule, ia, xb, r.backward, r.forward, f"tuple position {k} added", step)
+                )
             else:
                 if ib.false:
-                    rule = ("ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL" if xa.false
-                            else "ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL")
+                    rule = (
+                        "ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL"
+                        if xa.false
+                        else "ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL"
+                    )
                 elif ib.is_true:
                     rule = "ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL"
                 else:
-                    rule = ("ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL" if r.backward
-                            else "ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL")
-                out.append(self._ch(rule, xa, ib, r.backward, r.forward,
-                                    f"tuple position {k} removed", step))
+                    rule = (
+                        "ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
+                        if r.backward
+                        else "ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
+                    )
+                out.append(
+                    self._ch(
+                        rule, xa, ib, r.backward, r.forward, f"tuple position {k} removed", step
+                    )
+                )
         if not (ia.is_true and ib.is_true):
             step = (*path, Step(a, b, max(len(pa), len(pb))))
             r = sub(ia, ib, step)
             if ia.false and not ib.false:
-                out.append(self._ch("ADDITIONAL_ITEMS_ADDED", a, b, True, False,
-                                    "items beyond the tuple are now allowed", path))
+                out.append(
+                    self._ch(
+                        "ADDITIONAL_ITEMS_ADDED",
+                        a,
+                        b,
+                        True,
+                        False,
+                        "items beyond the tuple are now allowed",
+                        path,
+                    )
+                )
             elif ib.false and not ia.false:
-                out.append(self._ch("ADDITIONAL_ITEMS_REMOVED", a, b, False, True,
-                                    "items beyond the tuple are no longer allowed", step))
+                out.append(
+                    self._ch(
+                        "ADDITIONAL_ITEMS_REMOVED",
+                        a,
+                        b,
+                        False,
+                        True,
+                        "items beyond the tuple are no longer allowed",
+                        step,
+                    )
+                )
             elif ia.is_true:
-                out.append(self._ch("ADDITIONAL_ITEMS_NARROWED", a, ib, r.backward, True,
-                                    f"array items must now match {ib.display}", step))
+                out.append(
+                    self._ch(
+                        "ADDITIONAL_ITEMS_NARROWED",
+                        a,
+                        ib,
+                        r.backward,
+                        True,
+                        f"array items must now match {ib.display}",
+                        step,
+                    )
+                )
             elif ib.is_true:
-                out.append(self._ch("ADDITIONAL_ITEMS_EXTENDED", ia, b, True, r.forward,
-                                    "array items may now hold any value", step))
+                out.append(
+                    self._ch(
+                        "ADDITIONAL_ITEMS_EXTENDED",
+                        ia,
+                        b,
+                        True,
+                        r.forward,
+                        "array items may now hold any value",
+                        step,
+                    )
+                )
             else:
                 out.extend(r.changes)
         self._bound(a, b, path, out, "minItems", "MIN_ITEMS", lower=True)
@@ -973,11 +1564,31 @@ class Differ:
         ua, ub = bool(a.kw.get("uniqueItems")), bool(b.kw.get("uniqueItems"))
         if ua != ub:
             if ub:
-                out.append(self._ch("UNIQUE_ITEMS_ADDED", a, b, False, True,
-                                    "array items must now be unique", path, b_kw="uniqueItems"))
+                out.append(
+                    self._ch(
+                        "UNIQUE_ITEMS_ADDED",
+                        a,
+                        b,
+                        False,
+                        True,
+                        "array items must now be unique",
+                        path,
+                        b_kw="uniqueItems",
+                    )
+                )
             else:
-                out.append(self._ch("UNIQUE_ITEMS_REMOVED", a, b, True, False,
-                                    "array items may now repeat", path, a_kw="uniqueItems"))
+                out.append(
+                    self._ch(
+                        "UNIQUE_ITEMS_REMOVED",
+                        a,
+                        b,
+                        True,
+                        False,
+                        "array items may now repeat",
+                        path,
+                        a_kw="uniqueItems",
+                    )
+                )
         ca = _unwrap(a.kw["contains"]) if "contains" in a.kw else None
         cb = _unwrap(b.kw["contains"]) if "contains" in b.kw else None
         if ca is None and cb is None:
@@ -988,29 +1599,73 @@ class Differ:
         maxb = b.kw.get("maxContains", INF) if cb is not None else INF
         if ca is None:
             if minb > 0 or maxb < INF:
-                out.append(self._ch("CONTAINS_ADDED", a, cb, False, True,
-                                    "arrays must now contain a matching item", path,
-                                    at=(a, b)))
+                out.append(
+                    self._ch(
+                        "CONTAINS_ADDED",
+                        a,
+                        cb,
+                        False,
+                        True,
+                        "arrays must now contain a matching item",
+                        path,
+                        at=(a, b),
+                    )
+                )
             return
         if cb is None:
             if mina > 0 or maxa < INF:
-                out.append(self._ch("CONTAINS_REMOVED", ca, b, True, False,
-                                    "arrays no longer need a matching item", path,
-                                    at=(a, b)))
+                out.append(
+                    self._ch(
+                        "CONTAINS_REMOVED",
+                        ca,
+                        b,
+                        True,
+                        False,
+                        "arrays no longer need a matching item",
+                        path,
+                        at=(a, b),
+                    )
+                )
             return
         r = sub(ca, cb, path)
         equiv = r.backward and r.forward
         # backward: every array with >= mina items matching ca has >= minb matching cb (and <= maxb)
-        backward = (r.backward and mina >= minb and maxb == INF) or (equiv and mina >= minb and maxa <= maxb)
-        forward = (r.forward and minb >= mina and maxa == INF) or (equiv and minb >= mina and maxb <= maxa)
+        backward = (r.backward and mina >= minb and maxb == INF) or (
+            equiv and mina >= minb and maxa <= maxb
+        )
+        forward = (r.forward and minb >= mina and maxa == INF) or (
+            equiv and minb >= mina and maxb <= maxa
+        )
         if not equiv:
-            out.append(self._ch("CONTAINS_CHANGED", ca, cb, backward, forward,
-                                "the contains schema changed", path, a_kw=None, b_kw=None,
-                                at=(a, b)))
+            out.append(
+                self._ch(
+                    "CONTAINS_CHANGED",
+                    ca,
+                    cb,
+                    backward,
+                    forward,
+                    "the contains schema changed",
+                    path,
+                    a_kw=None,
+                    b_kw=None,
+                    at=(a, b),
+                )
+            )
         else:
-            self._bound(a, b, path, out, "minContains", "MIN_CONTAINS", lower=True, va=mina, vb=minb)
-            self._bound(a, b, path, out, "maxContains", "MAX_CONTAINS", lower=False,
-                        va=None if maxa == INF else maxa, vb=None if maxb == INF else maxb)
+            self._bound(
+                a, b, path, out, "minContains", "MIN_CONTAINS", lower=True, va=mina, vb=minb
+            )
+            self._bound(
+                a,
+                b,
+                path,
+                out,
+                "maxContains",
+                "MAX_CONTAINS",
+                lower=False,
+                va=None if maxa == INF else maxa,
+                vb=None if maxb == INF else maxb,
+            )
 
     # ---- not / if-then-else ----------------------------------------------------------------
     def _not(self, a: Node, b: Node, path: tuple[Step, ...], out: list[Change], sub: Any) -> None:
@@ -1021,23 +1676,57 @@ class Differ:
             r = sub(_unwrap(nb), _unwrap(na), path)
             if r.backward and r.forward:
                 return
-            rule = ("NOT_TYPE_NARROWED" if r.backward else
-                    "NOT_TYPE_EXTENDED" if r.forward else "NOT_TYPE_CHANGED")
-            out.append(self._ch(rule, na, nb, r.backward, r.forward,
-                                "the excluded set (`not`) changed", path, proven=False,
-                                at=(a, b)))
+            rule = (
+                "NOT_TYPE_NARROWED"
+                if r.backward
+                else "NOT_TYPE_EXTENDED"
+                if r.forward
+                else "NOT_TYPE_CHANGED"
+            )
+            out.append(
+                self._ch(
+                    rule,
+                    na,
+                    nb,
+                    r.backward,
+                    r.forward,
+                    "the excluded set (`not`) changed",
+                    path,
+                    proven=False,
+                    at=(a, b),
+                )
+            )
         elif na is not None:
             ok = disjoint(b, _unwrap(na))
             if not ok:
-                out.append(self._ch("NOT_REMOVED", na, b, True, False,
-                                    f"`not` {na.display} removed: values it excluded are accepted",
-                                    path, at=(a, b)))
+                out.append(
+                    self._ch(
+                        "NOT_REMOVED",
+                        na,
+                        b,
+                        True,
+                        False,
+                        f"`not` {na.display} removed: values it excluded are accepted",
+                        path,
+                        at=(a, b),
+                    )
+                )
         elif nb is not None:
             ok = disjoint(a, _unwrap(nb))
             if not ok:
-                out.append(self._ch("NOT_ADDED", a, nb, False, True,
-                                    f"`not` {nb.display} added: some old values may be excluded",
-                                    path, proven=False, at=(a, b)))
+                out.append(
+                    self._ch(
+                        "NOT_ADDED",
+                        a,
+                        nb,
+                        False,
+                        True,
+                        f"`not` {nb.display} added: some old values may be excluded",
+                        path,
+                        proven=False,
+                        at=(a, b),
+                    )
+                )
 
     def _cond(self, a: Node, b: Node, path: tuple[Step, ...], out: list[Change], sub: Any) -> None:
         ca, cb = a.cond, b.cond
@@ -1051,17 +1740,48 @@ class Differ:
                     yb = _unwrap(xb) if xb is not None else self.TRUE
                     out.extend(sub(ya, yb, path).changes)
                 return
-            out.append(self._ch("CONDITIONAL_CHANGED", a, b, False, False,
-                                "the `if` condition changed; compatibility is not decided",
-                                path, a_kw="if", b_kw="if", proven=False))
+            out.append(
+                self._ch(
+                    "CONDITIONAL_CHANGED",
+                    a,
+                    b,
+                    False,
+                    False,
+                    "the `if` condition changed; compatibility is not decided",
+                    path,
+                    a_kw="if",
+                    b_kw="if",
+                    proven=False,
+                )
+            )
         elif cb is not None:
-            out.append(self._ch("CONDITIONAL_ADDED", a, b, False, True,
-                                "if/then/else added: some old values may now be rejected", path,
-                                b_kw="if", proven=False))
+            out.append(
+                self._ch(
+                    "CONDITIONAL_ADDED",
+                    a,
+                    b,
+                    False,
+                    True,
+                    "if/then/else added: some old values may now be rejected",
+                    path,
+                    b_kw="if",
+                    proven=False,
+                )
+            )
         else:
-            out.append(self._ch("CONDITIONAL_REMOVED", a, b, True, False,
-                                "if/then/else removed: new values may break old readers", path,
-                                a_kw="if", proven=False))
+            out.append(
+                self._ch(
+                    "CONDITIONAL_REMOVED",
+                    a,
+                    b,
+                    True,
+                    False,
+                    "if/then/else removed: new values may break old readers",
+                    path,
+                    a_kw="if",
+                    proven=False,
+                )
+            )
 
 
 # ---- module helpers ------------------------------------------------------------------------
@@ -1089,11 +1809,22 @@ def _short(v: Any) -> str:
 
 
 def _copy(x: Node) -> Node:
-    n = Node(loc=x.loc, display=x.display, false=x.false, types=x.types,
-             enum=list(x.enum) if x.enum is not None else None, kw=dict(x.kw),
-             unions=list(x.unions), allof=list(x.allof), not_=x.not_, cond=x.cond,
-             annotations=dict(x.annotations), unknown=dict(x.unknown), dynamic=x.dynamic,
-             also=list(x.also))
+    n = Node(
+        loc=x.loc,
+        display=x.display,
+        false=x.false,
+        types=x.types,
+        enum=list(x.enum) if x.enum is not None else None,
+        kw=dict(x.kw),
+        unions=list(x.unions),
+        allof=list(x.allof),
+        not_=x.not_,
+        cond=x.cond,
+        annotations=dict(x.annotations),
+        unknown=dict(x.unknown),
+        dynamic=x.dynamic,
+        also=list(x.also),
+    )
     n.ready = True
     return n
 
@@ -1105,8 +1836,14 @@ def _flatten(branches: list[Node], depth: int = 0) -> list[Node]:
         br = _unwrap(br)
         inner = br.unions[0] if len(br.unions) == 1 else None
         rest_free = (
-            inner is not None and br.types is None and br.enum is None and not br.kw
-            and not br.allof and br.not_ is None and br.cond is None and not br.false
+            inner is not None
+            and br.types is None
+            and br.enum is None
+            and not br.kw
+            and not br.allof
+            and br.not_ is None
+            and br.cond is None
+            and not br.false
         )
         if inner is not None and rest_free and depth < 8:
             kind, sub = inner
@@ -1216,7 +1953,7 @@ def _looser(x: tuple[Any, bool], y: tuple[Any, bool], lower: bool) -> bool:
     """Whether bound ``x`` admits everything bound ``y`` admits."""
     if x[0] == y[0]:
         return (not x[1]) or y[1]
-    return x[0] < y[0] if lower else x[0] > y[0]
+    return bool(x[0] < y[0]) if lower else bool(x[0] > y[0])
 
 
 def _bound_kw(kw: dict[str, Any], inc: str, exc: str) -> str | None:
@@ -1371,7 +2108,6 @@ def _rejects(node: Node, v: Any) -> bool:
     return False
 
 
-
 def disjoint(x: Node, y: Node, depth: int = 0) -> bool:
     """True only when no instance can satisfy both ``x`` and ``y`` (a proof, not a guess)."""
     x, y = _unwrap(x), _unwrap(y)
@@ -1392,9 +2128,12 @@ def disjoint(x: Node, y: Node, depth: int = 0) -> bool:
                     inter.add(t)
         if not inter:
             return True
-    if x.enum is not None and y.enum is not None:
-        if not ({canonical(v) for v in x.enum} & {canonical(v) for v in y.enum}):
-            return True
+    if (
+        x.enum is not None
+        and y.enum is not None
+        and not ({canonical(v) for v in x.enum} & {canonical(v) for v in y.enum})
+    ):
+        return True
     for e, other in ((x, y), (y, x)):
         if e.enum is not None and all(_rejects(other, v) for v in e.enum):
             return True
@@ -1413,6 +2152,8 @@ def disjoint(x: Node, y: Node, depth: int = 0) -> bool:
                 addl = p.kw.get("additionalProperties")
                 if addl is not None and _unwrap(addl).false:
                     for name in set(q.kw.get("required", [])):
-                        if name not in p.kw.get("properties", {}) and not p.kw.get("patternProperties"):
+                        if name not in p.kw.get("properties", {}) and not p.kw.get(
+                            "patternProperties"
+                        ):
                             return True
     return False

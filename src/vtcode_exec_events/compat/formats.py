@@ -90,7 +90,11 @@ def _text(report: Report, direction: str) -> str:
         lines.append(f"{title}: {len(group)}")
         for c in group:
             lines.append(f"  [{c.id}] {_verdict(c)}")
-            where = c.new_pointer if c.old_pointer == c.new_pointer else f"{c.old_pointer} -> {c.new_pointer}"
+            where = (
+                c.new_pointer
+                if c.old_pointer == c.new_pointer
+                else f"{c.old_pointer} -> {c.new_pointer}"
+            )
             lines.append(f"    at {where}")
             lines.append(f"    {c.message}")
             if not c.proven:
@@ -117,7 +121,9 @@ def _md_cell(text: str) -> str:
 
 
 def _markdown(report: Report, direction: str) -> str:
-    yes = lambda ok: "✅" if ok else "❌"  # noqa: E731
+    def yes(ok: bool) -> str:
+        return "✅" if ok else "❌"
+
     out = [
         f"### Schema compatibility: `{report.old_name}` → `{report.new_name}`",
         "",
@@ -171,8 +177,11 @@ def _sarif(report: Report, direction: str) -> dict[str, Any]:
     failing = report.failing(direction)
     rule_ids = sorted({c.id for c in report.changes})
     rules = [
-        {"id": rid, "name": rid.title().replace("_", ""),
-         "shortDescription": {"text": RULES.get(rid, rid)}}
+        {
+            "id": rid,
+            "name": rid.title().replace("_", ""),
+            "shortDescription": {"text": RULES.get(rid, rid)},
+        }
         for rid in rule_ids
     ]
     results = []
@@ -194,28 +203,42 @@ def _sarif(report: Report, direction: str) -> dict[str, Any]:
             result["properties"]["witness"] = c.witness
         pos = source_position(report, c)
         if pos is not None:
-            result["locations"] = [{
-                "physicalLocation": {
-                    "artifactLocation": {"uri": pos[0]},
-                    "region": {"startLine": pos[1], "startColumn": pos[2]},
-                },
-                "logicalLocations": [{"fullyQualifiedName": c.new_pointer, "kind": "element"}],
-            }]
+            result["locations"] = [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": pos[0]},
+                        "region": {"startLine": pos[1], "startColumn": pos[2]},
+                    },
+                    "logicalLocations": [{"fullyQualifiedName": c.new_pointer, "kind": "element"}],
+                }
+            ]
         else:
-            result["locations"] = [{
-                "logicalLocations": [{"fullyQualifiedName": c.new_pointer, "kind": "element"}],
-            }]
+            result["locations"] = [
+                {
+                    "logicalLocations": [{"fullyQualifiedName": c.new_pointer, "kind": "element"}],
+                }
+            ]
         results.append(result)
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "vtcode-exec-events compat", "informationUri": TOOL_URI,
-                                "rules": rules}},
-            "results": results,
-            "properties": {"backward": report.backward, "forward": report.forward,
-                           "policy": report.policy},
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "vtcode-exec-events compat",
+                        "informationUri": TOOL_URI,
+                        "rules": rules,
+                    }
+                },
+                "results": results,
+                "properties": {
+                    "backward": report.backward,
+                    "forward": report.forward,
+                    "policy": report.policy,
+                },
+            }
+        ],
     }
 
 
@@ -235,15 +258,20 @@ def _junit(report: Report, direction: str) -> str:
             detail = c.message
             if c.witness is not None:
                 detail += f"\nwitness: {json.dumps(c.witness['instance'], ensure_ascii=False)}"
-            body = (f"<failure type={quoteattr(c.id)} message={quoteattr(_verdict(c))}>"
-                    f"{escape(detail)}</failure>")
+            body = (
+                f"<failure type={quoteattr(c.id)} message={quoteattr(_verdict(c))}>"
+                f"{escape(detail)}</failure>"
+            )
         cases.append(f'    <testcase classname="compat.{direction}" name={name}>{body}</testcase>')
     if not cases:
-        cases.append(f'    <testcase classname="compat.{direction}" name="no differences"></testcase>')
+        cases.append(
+            f'    <testcase classname="compat.{direction}" name="no differences"></testcase>'
+        )
     suite = quoteattr(f"compat {report.old_name} -> {report.new_name}")
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<testsuites name="vtcode-exec-events compat" tests="{len(cases)}" failures="{len(failing)}">\n'
+        '<testsuites name="vtcode-exec-events compat" '
+        f'tests="{len(cases)}" failures="{len(failing)}">\n'
         f'  <testsuite name={suite} tests="{len(cases)}" failures="{len(failing)}" errors="0">\n'
         + "\n".join(cases)
         + "\n  </testsuite>\n</testsuites>\n"

@@ -13,7 +13,9 @@ _SCALAR = re.compile(r"[^,\]\}\s]+")
 
 def pointer_line(text: str, pointer: str) -> tuple[int, int] | None:
     """The 1-based (line, column) where the value at ``pointer`` starts, or None."""
-    tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]] if pointer else []
+    tokens = (
+        [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]] if pointer else []
+    )
     pos = _WS.match(text, 0).end()  # type: ignore[union-attr]
     for token in tokens:
         found = _child(text, pos, token)

@@ -97,7 +97,7 @@ class SchemaSet:
         return self.index.get(id(node))
 
     def display(self, loc: Location, root_uri: str | None = None) -> str:
-        """A pointer for people: ``#/a/b`` inside the root document, ``file.json#/a/b`` elsewhere."""
+        """A pointer for people: ``#/a/b`` in the root document, ``file.json#/a/b`` elsewhere."""
         root = root_uri or self.roots[0]
         if loc.uri == root:
             return "#" + loc.pointer
@@ -159,7 +159,7 @@ def _reason(err: Exception, target: str) -> str:
 
 
 def _retrieve(uri: str) -> referencing.Resource[Any]:
-    raise referencing.exceptions.NoSuchResource(ref=uri)
+    raise referencing.exceptions.NoSuchResource(ref=uri)  # type: ignore[call-arg]
 
 
 def _walk(node: Any, pointer: str) -> Iterator[tuple[Any, str]]:

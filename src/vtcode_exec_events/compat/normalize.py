@@ -381,7 +381,7 @@ class Normalizer:
         node.display = target.display
 
     def _simplify(self, node: Node) -> None:
-        """Fold what means the same into one shape: single-branch unions, pure allOf, type unions."""
+        """Fold equivalent shapes into one: single-branch unions, plain allOf, type unions."""
         # single-branch anyOf/oneOf is its branch
         keep_unions: list[tuple[str, list[Node]]] = []
         for kind, branches in node.unions:

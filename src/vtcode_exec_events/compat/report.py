@@ -84,8 +84,12 @@ class Report:
         doc: dict[str, Any] = {"backward": self.backward, "forward": self.forward, "changes": out}
         if self.ignored:
             doc["ignored"] = [
-                {"id": c.id, "old_pointer": c.old_pointer, "new_pointer": c.new_pointer,
-                 "reason": reason}
+                {
+                    "id": c.id,
+                    "old_pointer": c.old_pointer,
+                    "new_pointer": c.new_pointer,
+                    "reason": reason,
+                }
                 for c, reason in self.ignored
             ]
         return doc

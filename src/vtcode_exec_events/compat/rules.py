@@ -80,8 +80,14 @@ RULES: dict[str, str] = {
     "REQUIRED_UNDECLARED_REMOVED": "a name that is not a declared property is no longer required",
     **{
         f"{kw}_{what}": f"{kw.lower().replace('_', ' ')} {what.lower()}"
-        for kw in ("MAX_PROPERTIES", "MIN_PROPERTIES", "MAX_ITEMS", "MIN_ITEMS", "MAX_CONTAINS",
-                   "MIN_CONTAINS")
+        for kw in (
+            "MAX_PROPERTIES",
+            "MIN_PROPERTIES",
+            "MAX_ITEMS",
+            "MIN_ITEMS",
+            "MAX_CONTAINS",
+            "MIN_CONTAINS",
+        )
         for what in ("ADDED", "REMOVED", "INCREASED", "DECREASED")
     },
     "ADDITIONAL_PROPERTIES_ADDED": "additionalProperties went from false to allowed",
@@ -100,19 +106,35 @@ RULES: dict[str, str] = {
     "DEPENDENCY_SCHEMA_ADDED": "a schema dependency was added",
     "DEPENDENCY_SCHEMA_REMOVED": "a schema dependency was removed",
     "REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL": "new required property, old object open",
-    "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL": "new required property with a default, old object open",
+    "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL": (
+        "new required property with a default, old object open"
+    ),
     "OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL": "new optional typed property, old object open",
-    "PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL": "new property accepting anything, old object open",
+    "PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL": (
+        "new property accepting anything, old object open"
+    ),
     "REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL": "new required property, old object closed",
-    "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL": "new required property with a default, old object closed",
+    "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL": (
+        "new required property with a default, old object closed"
+    ),
     "OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL": "new optional property, old object closed",
     "PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL": "property dropped, new object open",
-    "PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL": "forbidden property dropped, new object closed",
+    "PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL": (
+        "forbidden property dropped, new object closed"
+    ),
     "PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL": "property dropped, new object closed",
-    "PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL": "dropped property still accepted by a pattern/additional schema",
-    "PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL": "dropped property not covered by the new pattern/additional schema",
-    "PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL": "new property covered by the old pattern/additional schema",
-    "PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL": "new property narrower than the old pattern/additional schema",
+    "PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL": (
+        "dropped property still accepted by a pattern/additional schema"
+    ),
+    "PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL": (
+        "dropped property not covered by the new pattern/additional schema"
+    ),
+    "PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL": (
+        "new property covered by the old pattern/additional schema"
+    ),
+    "PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL": (
+        "new property narrower than the old pattern/additional schema"
+    ),
     "PATTERN_PROPERTIES_CHANGED": "the set of patternProperties changed",
     "PROPERTY_NAMES_CHANGED": "propertyNames changed",
     # arrays
@@ -128,10 +150,18 @@ RULES: dict[str, str] = {
     "ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL": "tuple shrank, new tuple open",
     "ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL": "forbidden position dropped",
     "ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL": "tuple shrank, new tuple closed",
-    "ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL": "dropped position covered by the items schema",
-    "ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL": "dropped position not covered by the items schema",
-    "ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL": "new position covered by the old items schema",
-    "ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL": "new position narrower than the old items schema",
+    "ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL": (
+        "dropped position covered by the items schema"
+    ),
+    "ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL": (
+        "dropped position not covered by the items schema"
+    ),
+    "ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL": (
+        "new position covered by the old items schema"
+    ),
+    "ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL": (
+        "new position narrower than the old items schema"
+    ),
     "CONTAINS_ADDED": "contains added",
     "CONTAINS_REMOVED": "contains removed",
     "CONTAINS_CHANGED": "contains changed",
@@ -142,23 +172,51 @@ CONFLUENT_TYPES = frozenset(
     for k in RULES
     if k
     not in {
-        "EXAMPLES_CHANGED", "DEPRECATED_CHANGED", "READ_ONLY_CHANGED", "WRITE_ONLY_CHANGED",
-        "COMMENT_CHANGED", "CONTENT_ANNOTATION_CHANGED", "UNKNOWN_KEYWORD_CHANGED",
-        "FALSE_SCHEMA_ADDED", "FALSE_SCHEMA_REMOVED", "ONEOF_EXCLUSIVITY_UNPROVEN",
-        "NOT_TYPE_CHANGED", "NOT_ADDED", "NOT_REMOVED", "CONDITIONAL_ADDED",
-        "CONDITIONAL_REMOVED", "CONDITIONAL_CHANGED", "ENUM_ADDED", "ENUM_REMOVED",
-        "FORMAT_ADDED", "FORMAT_REMOVED", "FORMAT_CHANGED", "REQUIRED_UNDECLARED_ADDED",
-        "REQUIRED_UNDECLARED_REMOVED", "PATTERN_PROPERTIES_CHANGED", "PROPERTY_NAMES_CHANGED",
-        "CONTAINS_ADDED", "CONTAINS_REMOVED", "CONTAINS_CHANGED",
+        "EXAMPLES_CHANGED",
+        "DEPRECATED_CHANGED",
+        "READ_ONLY_CHANGED",
+        "WRITE_ONLY_CHANGED",
+        "COMMENT_CHANGED",
+        "CONTENT_ANNOTATION_CHANGED",
+        "UNKNOWN_KEYWORD_CHANGED",
+        "FALSE_SCHEMA_ADDED",
+        "FALSE_SCHEMA_REMOVED",
+        "ONEOF_EXCLUSIVITY_UNPROVEN",
+        "NOT_TYPE_CHANGED",
+        "NOT_ADDED",
+        "NOT_REMOVED",
+        "CONDITIONAL_ADDED",
+        "CONDITIONAL_REMOVED",
+        "CONDITIONAL_CHANGED",
+        "ENUM_ADDED",
+        "ENUM_REMOVED",
+        "FORMAT_ADDED",
+        "FORMAT_REMOVED",
+        "FORMAT_CHANGED",
+        "REQUIRED_UNDECLARED_ADDED",
+        "REQUIRED_UNDECLARED_REMOVED",
+        "PATTERN_PROPERTIES_CHANGED",
+        "PROPERTY_NAMES_CHANGED",
+        "CONTAINS_ADDED",
+        "CONTAINS_REMOVED",
+        "CONTAINS_CHANGED",
     }
 )
 
 #: Annotation-only rules: never break a reader (they drive a patch bump).
 ANNOTATION_RULES = frozenset(
     {
-        "ID_CHANGED", "TITLE_CHANGED", "DESCRIPTION_CHANGED", "DEFAULT_CHANGED",
-        "EXAMPLES_CHANGED", "DEPRECATED_CHANGED", "READ_ONLY_CHANGED", "WRITE_ONLY_CHANGED",
-        "COMMENT_CHANGED", "CONTENT_ANNOTATION_CHANGED", "UNKNOWN_KEYWORD_CHANGED",
+        "ID_CHANGED",
+        "TITLE_CHANGED",
+        "DESCRIPTION_CHANGED",
+        "DEFAULT_CHANGED",
+        "EXAMPLES_CHANGED",
+        "DEPRECATED_CHANGED",
+        "READ_ONLY_CHANGED",
+        "WRITE_ONLY_CHANGED",
+        "COMMENT_CHANGED",
+        "CONTENT_ANNOTATION_CHANGED",
+        "UNKNOWN_KEYWORD_CHANGED",
     }
 )
 

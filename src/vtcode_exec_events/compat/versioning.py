@@ -1,8 +1,9 @@
-"""The version gate: each adjacent pair of schema folders, the bump its changes need, and a verdict."""
+"""The version gate: adjacent schema folders, the bump their changes need, and a verdict."""
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import re
 import sys
 from dataclasses import dataclass
@@ -87,13 +88,21 @@ def _highlights(report: Report, limit: int = 4) -> list[str]:
 def check_history(root: Path, policy: str = GATE_POLICY) -> list[Step]:
     steps = []
     vs = versions(root)
-    for (va, pa), (vb, pb) in zip(vs, vs[1:]):
+    for (va, pa), (vb, pb) in itertools.pairwise(vs):
         pol = Policy(name=policy, witnesses=False)
         report = compare_paths(pa, pb, pol)
         needed, reason = required_bump(report, vb)
         steps.append(
-            Step(pa.name, pb.name, report.backward, report.forward, needed, actual_bump(va, vb),
-                 reason, _highlights(report))
+            Step(
+                pa.name,
+                pb.name,
+                report.backward,
+                report.forward,
+                needed,
+                actual_bump(va, vb),
+                reason,
+                _highlights(report),
+            )
         )
     return steps
 

@@ -53,8 +53,14 @@ def candidates(differ: Differ, node: Node, depth: int = 0) -> list[Any]:
             out.extend(candidates(differ, member, depth + 1)[:20])
         return out[:_MAX_CANDIDATES]
     fams = _families(node.types)
-    order = [f for f in ("object", "array", "string", "number") if f in fams and _has_kw(node, f)]
-    order += [f for f in ("object", "string", "number", "array", "boolean", "null") if f in fams and f not in order]
+    order: list[str] = [
+        f for f in ("object", "array", "string", "number") if f in fams and _has_kw(node, f)
+    ]
+    order += [
+        f
+        for f in ("object", "string", "number", "array", "boolean", "null")
+        if f in fams and f not in order
+    ]
     for fam in order:
         if fam == "null":
             out.append(None)
@@ -194,7 +200,8 @@ def _objects(differ: Differ, node: Node, depth: int) -> list[Any]:
         smaller.pop(name, None)
         out.append(smaller)
     for name in list(props)[:12]:
-        for odd in (0, "", None, True, [], {}, 1.5):
+        odd_values: tuple[Any, ...] = (0, "", None, True, [], {}, 1.5)
+        for odd in odd_values:
             out.append({**base, name: odd})
     for odd in (0, "", None, {}):
         out.append({**base, "x-undeclared": odd})
@@ -280,7 +287,9 @@ def _search(
                 rej_set = differ.new_set if accept == "old" else differ.old_set
                 acc_uri = old_uri if accept == "old" else new_uri
                 rej_uri = new_uri if accept == "old" else old_uri
-                if acc_set.is_valid(Location(acc_uri, ""), instance, formats=differ.format_assertion) and not rej_set.is_valid(
+                if acc_set.is_valid(
+                    Location(acc_uri, ""), instance, formats=differ.format_assertion
+                ) and not rej_set.is_valid(
                     Location(rej_uri, ""), instance, formats=differ.format_assertion
                 ):
                     return {
@@ -305,7 +314,7 @@ def _embed(differ: Differ, change: Change, value: Any, side: str) -> list[Any]:
         nxt = []
         for container in containers:
             for inner in results[:3]:
-                c = copy.deepcopy(container)
+                c: Any = copy.deepcopy(container)
                 if isinstance(step.key, str):
                     c[step.key] = inner
                 else:
