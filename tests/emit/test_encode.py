@@ -17,7 +17,7 @@ import vtcode_exec_events as vee
 from tests.foundation.strategies import from_schema
 from vtcode_exec_events import registry
 from vtcode_exec_events.bundle import bundle
-from vtcode_exec_events.emit.encode import encode, encode_line, schema_version_of
+from vtcode_exec_events.emit.fastwire import encode, encode_line, schema_version_of
 
 from .conftest import sample_lines
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from vtcode_exec_events.emit.base import EventEmitter, FanOut, Isolated, SinkFailures, isolate
-from vtcode_exec_events.emit.encode import encode, encode_line
+from vtcode_exec_events.emit.fastwire import encode, encode_line
 from vtcode_exec_events.emit.items import (
     Item,
     item_completed,

@@ -1,35 +1,34 @@
-"""Fast wire encoding: the exact bytes of ``wire.dumps``, built with per-model code and orjson.
+"""Fast wire encoding: the exact bytes of ``wire.dumps``, from per-model hooks and orjson.
 
 ``wire.dumps`` asks pydantic to serialize the model (``exclude_none``, by alias), which costs
-several microseconds per event. Emitters write events on hot paths, so this module compiles,
-once per model class, a small function that turns an instance into the plain dict pydantic
-would have written (declaration order, ``None`` fields left out, nested models and the
-``ThreadItem`` root unwrapped) and hands it to orjson. Anything it is not sure about falls
-back to pydantic, so the bytes are always those of ``wire.dumps``:
+several microseconds per event. Emitters write events on hot paths, so here orjson walks
+the model itself: its ``default`` hook hands it each model's own ``__dict__`` (fields in
+declaration order), copied only when an optional field is ``None`` and must be left out, and
+a root model's ``root``. The hook is compiled once per model class. Anything it is not sure
+about falls back to pydantic, so the bytes are always those of ``wire.dumps``:
 
-- a model with custom serializers, computed fields or aliases is never compiled;
-- values orjson would write differently from pydantic (datetimes, dataclasses, subclasses of
-  builtins, numbers beyond 64 bits, sets, bytes...) make orjson give up, and the event is
-  re-encoded by pydantic.
+- a model with custom serializers, computed fields, aliases, extra fields or a field missing
+  from its ``__dict__`` (``model_construct`` without a required field) is left to pydantic;
+- values orjson would write differently from pydantic (datetimes, dataclasses, numbers beyond
+  64 bits, sets, bytes, arbitrary objects) make orjson give up, and the event is re-encoded
+  by pydantic.
 
-A property test over every event kind checks the two paths agree byte for byte.
+Tests check the two paths agree byte for byte on generated events of every kind.
 """
 
 from __future__ import annotations
 
 import typing
-from collections.abc import Callable
-from enum import Enum
 from types import NoneType, UnionType
 from typing import Any
 
 import orjson
 from pydantic import BaseModel, RootModel
 
-__all__ = ["encode", "encode_line", "schema_version_of", "to_wire_dict"]
+__all__ = ["encode", "encode_line", "schema_version_of"]
 
-_Encoder = Callable[[Any], Any]
 _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+_LINE = _OPTIONS | orjson.OPT_APPEND_NEWLINE
 
 
 class _Unsupported(TypeError):
@@ -47,128 +46,89 @@ def _strip(annotation: Any) -> Any:
     return annotation
 
 
-def _members(annotation: Any) -> tuple[Any, ...]:
+def _may_be_none(annotation: Any) -> bool:
     annotation = _strip(annotation)
     if typing.get_origin(annotation) in (typing.Union, UnionType):
-        return tuple(_strip(a) for a in typing.get_args(annotation))
-    return (annotation,)
-
-
-def _is_model(annotation: Any) -> bool:
-    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
-
-
-def _may_be_none(annotation: Any) -> bool:
-    members = _members(annotation)
+        members = tuple(_strip(a) for a in typing.get_args(annotation))
+    else:
+        members = (annotation,)
     return any(m is NoneType or m is Any or m is object for m in members)
-
-
-def _kind(annotation: Any) -> str:
-    """How a field's value becomes plain data: as is, an enum's value, a model, a model list."""
-    members = [m for m in _members(annotation) if m is not NoneType]
-    if any(_is_model(m) for m in members):
-        return "model"
-    if members and all(isinstance(m, type) and issubclass(m, Enum) for m in members):
-        return "enum"
-    for member in members:
-        if typing.get_origin(member) in (list, tuple, typing.Sequence):
-            (inner,) = typing.get_args(member)[:1] or (Any,)
-            if any(_is_model(m) for m in _members(inner)):
-                return "models"
-    return "plain"
 
 
 def _compilable(cls: type[BaseModel]) -> bool:
     decorators = cls.__pydantic_decorators__
+    fields = cls.model_fields
     return not (
         decorators.field_serializers
         or decorators.model_serializers
         or cls.model_computed_fields
         or cls.model_config.get("extra") == "allow"
-        or any(f.serialization_alias not in (None, name) for name, f in cls.model_fields.items())
-        or any(f.alias not in (None, name) for name, f in cls.model_fields.items())
-        or any(f.exclude for f in cls.model_fields.values())
+        or any(f.serialization_alias not in (None, name) for name, f in fields.items())
+        or any(f.alias not in (None, name) for name, f in fields.items())
+        or any(f.exclude for f in fields.values())
     )
 
 
-def _build(cls: type[Any]) -> _Encoder:
-    """Compile (once per class) the ``instance -> plain data`` function of a model class."""
-    encoder: _Encoder
-    if not issubclass(cls, BaseModel):
-        encoder = _same
-    elif not _compilable(cls):
-        encoder = _refuse
-    elif issubclass(cls, RootModel):
-        kind = _kind(cls.model_fields["root"].annotation)
-        encoder = {"plain": _root_plain, "model": _root_model}.get(kind, _refuse)
-    else:
-        # One dict display in declaration order, then the ``None`` entries deleted: the
-        # fastest shape CPython offers, and deleting keeps the order of the others.
-        items, drops = [], []
-        for name, field in cls.model_fields.items():
-            kind = _kind(field.annotation)
-            get = f"d[{name!r}]"
-            if kind == "plain":
-                value = get
-            else:
-                value = {
-                    "enum": "x._value_",
-                    "model": "_sub(x)",
-                    "models": "[_sub(y) for y in x]",
-                }[kind]
-                value = f"({value} if (x := {get}) is not None else None)"
-            items.append(f"{name!r}: {value}")
-            if _may_be_none(field.annotation) or kind != "plain":
-                drops.append(f"    if out[{name!r}] is None: del out[{name!r}]")
-        lines = ["def encode(m):", "    d = m.__dict__", "    out = {" + ", ".join(items) + "}"]
-        lines += [*drops, "    return out"]
-        namespace: dict[str, Any] = {"_sub": to_wire_dict}
-        exec("\n".join(lines), namespace)  # the source holds field names only
-        encoder = namespace["encode"]
-    _ENCODERS[cls] = encoder
-    return encoder
-
-
-_ENCODERS: dict[type[Any], _Encoder] = {}
-
-
-def _same(value: Any) -> Any:
-    return value
-
-
-def _root_plain(model: Any) -> Any:
-    return model.root
-
-
-def _root_model(model: Any) -> Any:
-    return to_wire_dict(model.__dict__["root"])
-
-
-def to_wire_dict(value: Any) -> Any:
-    """The plain data pydantic writes for a model (``exclude_none``, nested models unwrapped).
-
-    Raises ``TypeError`` for a model the fast path does not handle; values that are not
-    models are returned as they are.
+class _Specs(dict[type[Any], Any]):
+    """Per model class, what ``_default`` needs: ``(field count, optional field names)``,
+    ``_ROOT`` for a root model, ``_REFUSE`` for a class left to pydantic. Built on first use.
     """
-    cls = value.__class__
-    encoder = _ENCODERS.get(cls)
-    if encoder is None:
-        encoder = _build(cls)
-    return encoder(value)
+
+    def __missing__(self, cls: type[Any]) -> Any:
+        spec: Any
+        if not issubclass(cls, BaseModel) or not _compilable(cls):
+            spec = _REFUSE
+        elif issubclass(cls, RootModel):
+            spec = _ROOT
+        else:
+            fields = cls.model_fields
+            spec = (len(fields), tuple(n for n, f in fields.items() if _may_be_none(f.annotation)))
+        self[cls] = spec
+        return spec
+
+
+_ROOT = "root"
+_REFUSE = "refuse"
+_SPECS = _Specs()
+
+
+def _default(value: Any) -> Any:
+    """orjson's ``default`` hook: a model's fields as a dict, a root model's root, or refusal.
+
+    The dict is the model's own ``__dict__`` (pydantic keeps it in declaration order), copied
+    only when an optional field is ``None`` and has to be left out. One Python frame per
+    model: this runs for every nested model of every event.
+    """
+    spec = _SPECS[value.__class__]
+    if spec is _ROOT:
+        return value.__dict__["root"]
+    if spec is _REFUSE:
+        raise _Unsupported(value.__class__.__name__)
+    fields = value.__dict__
+    if len(fields) != spec[0]:
+        raise _Unsupported(value.__class__.__name__)
+    copied = False
+    for name in spec[1]:
+        if fields[name] is None:
+            if not copied:
+                fields = fields.copy()
+                copied = True
+            del fields[name]
+    return fields
 
 
 def _slow(event: BaseModel) -> bytes:
+    while isinstance(event, RootModel):
+        event = event.root
     serializer = event.__pydantic_serializer__
     return serializer.to_json(event, exclude_none=True, by_alias=True)
 
 
 def encode(event: BaseModel, *, schema_version: str | None = None) -> bytes:
     """``wire.dumps(event, schema_version=...)`` as UTF-8 bytes, without the newline."""
-    while isinstance(event, RootModel):
-        event = event.root
     try:
-        payload = orjson.dumps(to_wire_dict(event), default=_refuse, option=_OPTIONS)
-    except (TypeError, KeyError, AttributeError):
+        payload = orjson.dumps(event, default=_default, option=_OPTIONS)
+    except (TypeError, KeyError):
         payload = _slow(event)
     if schema_version is None:
         return payload
@@ -177,18 +137,13 @@ def encode(event: BaseModel, *, schema_version: str | None = None) -> bytes:
 
 def encode_line(event: BaseModel, *, schema_version: str | None = None) -> bytes:
     """One JSONL line: ``encode(...)`` followed by ``\\n``."""
-    if schema_version is None:
-        while isinstance(event, RootModel):
-            event = event.root
-        try:
-            return orjson.dumps(
-                to_wire_dict(event),
-                default=_refuse,
-                option=_OPTIONS | orjson.OPT_APPEND_NEWLINE,
-            )
-        except (TypeError, KeyError, AttributeError):
-            return _slow(event) + b"\n"
-    return encode(event, schema_version=schema_version) + b"\n"
+    try:
+        if schema_version is None:
+            return orjson.dumps(event, default=_default, option=_LINE)
+        envelope = {"schema_version": schema_version, "event": event}
+        return orjson.dumps(envelope, default=_default, option=_LINE)
+    except (TypeError, KeyError):
+        return encode(event, schema_version=schema_version) + b"\n"
 
 
 _VERSIONS: dict[type[Any], str] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import sys
 import threading
 import time
 import weakref
@@ -12,7 +13,7 @@ from typing import IO, TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from vtcode_exec_events.emit.base import SinkFailures
-from vtcode_exec_events.emit.encode import encode_line, schema_version_of
+from vtcode_exec_events.emit.fastwire import encode_line, schema_version_of
 
 if TYPE_CHECKING:
     from vtcode_exec_events import Event
@@ -34,17 +35,28 @@ class _Sink:
         self.stream = stream
         self.text = text
         self.owned = owned
-        self.buffer = bytearray()
+        #: Whole lines waiting to go out, and their total size (a list, joined at write
+        #: time: cheaper than growing a bytearray line by line).
+        self.buffer: list[bytes] = []
+        self.size = 0
         self.pending = 0
+        self.lines = 0
+        self.last_write = time.monotonic()
         self.torn = False
         self.closed = False
         self.lock = threading.Lock()
 
     def write_out(self) -> None:
         """Write the buffered lines; called with the lock held."""
-        data = bytes(self.buffer)
+        data = b"".join(self.buffer)
         self.buffer.clear()
+        self.size = 0
         self.pending = 0
+        self.write(data)
+
+    def write(self, data: bytes) -> None:
+        """Write whole lines out; called with the lock held."""
+        self.last_write = time.monotonic()
         if self.torn:
             # A failed write left part of a line behind: end it, so later lines parse.
             data = b"\n" + data
@@ -129,12 +141,11 @@ class JsonlEmitter:
         self.envelope = envelope
         self.schema_version = schema_version
         self.flush_every = flush_every
+        self._every = sys.maxsize if flush_every is None else max(1, flush_every)
         self.flush_interval = flush_interval
         self.buffer_size = buffer_size
         self.raise_errors = raise_errors
         self.failures = SinkFailures(f"JsonlEmitter({self.name})")
-        self.lines = 0
-        self._last_write = time.monotonic()
         self._finalizer = weakref.finalize(self, self._sink.close)
 
     def __call__(self, event: Event | BaseModel, /) -> None:
@@ -148,18 +159,22 @@ class JsonlEmitter:
             with sink.lock:
                 if sink.closed:
                     raise ValueError(f"JsonlEmitter({self.name}) is closed")
-                sink.buffer += line
+                sink.lines += 1
+                buffer = sink.buffer
+                if self._every == 1 and not buffer:
+                    sink.write(line)  # the default: straight out, no copy
+                    return
+                buffer.append(line)
+                sink.size += len(line)
                 sink.pending += 1
-                self.lines += 1
                 if (
-                    (self.flush_every is not None and sink.pending >= self.flush_every)
-                    or len(sink.buffer) >= self.buffer_size
+                    sink.pending >= self._every
+                    or sink.size >= self.buffer_size
                     or (
                         self.flush_interval is not None
-                        and time.monotonic() - self._last_write >= self.flush_interval
+                        and time.monotonic() - sink.last_write >= self.flush_interval
                     )
                 ):
-                    self._last_write = time.monotonic()
                     sink.write_out()
         except Exception as exc:
             if self.raise_errors:
@@ -174,7 +189,6 @@ class JsonlEmitter:
         try:
             with sink.lock:
                 if sink.buffer and not sink.closed:
-                    self._last_write = time.monotonic()
                     sink.write_out()
         except Exception as exc:
             if self.raise_errors:
@@ -189,6 +203,11 @@ class JsonlEmitter:
             if self.raise_errors:
                 raise
             self.failures.record(exc)
+
+    @property
+    def lines(self) -> int:
+        """Lines taken so far (written or buffered)."""
+        return self._sink.lines
 
     @property
     def closed(self) -> bool:
