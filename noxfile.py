@@ -129,3 +129,10 @@ def build(session: nox.Session) -> None:
     session.run("uv", "build", "--out-dir", "dist", external=True)
     session.run("twine", "check", "--strict", *sorted(glob.glob("dist/*")))
     session.run("python", "codegen/check_dist.py")
+
+
+@nox.session(default=False)
+def bench_emit(session: nox.Session) -> None:
+    """JsonlEmitter's cost per event as a ratio to orjson.dumps (pass --check, --stream output)."""
+    session.install("-e", ".", *_group("bench"))
+    session.run("python", "benchmarks/emit/bench_emit.py", *session.posargs)
