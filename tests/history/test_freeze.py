@@ -30,8 +30,11 @@ freeze = _load("freeze")
 
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
-    """A copy of the schema folders and their lock: all a freeze check reads."""
-    shutil.copytree(ROOT / "schema", tmp_path / "schema")
+    """A copy of the released schema folders and their lock: all a freeze check reads."""
+    (tmp_path / "schema").mkdir()
+    shutil.copy(ROOT / "schema" / freeze.LOCK_NAME, tmp_path / "schema")
+    for version in freeze.read_lock(ROOT / "schema"):
+        shutil.copytree(ROOT / "schema" / version, tmp_path / "schema" / version)
     return tmp_path
 
 
@@ -80,21 +83,23 @@ def test_a_new_folder_must_come_after_every_released_one(tree: Path) -> None:
     shutil.copytree(tree / "schema" / "0.4.0", tree / "schema" / "0.5.0")
     (problem,) = freeze.check(tree)
     assert problem.path == "schema/0.5.0"
-    assert "older than the newest released version 0.11.0" in problem.message
+    newest = max(freeze.read_lock(tree / "schema"), key=freeze.version_key)
+    assert f"older than the newest released version {newest}" in problem.message
 
 
 def test_an_unreleased_next_version_is_allowed_then_released(
     tree: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    shutil.copytree(tree / "schema" / "0.11.0", tree / "schema" / "0.12.0")
+    newest = freeze.version_folders(tree / "schema")[-1]
+    shutil.copytree(tree / "schema" / newest, tree / "schema" / "99.0.0")
     assert freeze.check(tree) == []
-    assert freeze.main(["--root", str(tree), "--release", "0.12.0"]) == 0
-    assert "0.12.0" in freeze.read_lock(tree / "schema")
-    assert freeze.main(["--root", str(tree), "--release", "0.12.0"]) == 0  # idempotent
-    (tree / "schema" / "0.12.0" / "enums.schema.json").write_text("{}\n")
-    assert freeze.main(["--root", str(tree), "--release", "0.12.0"]) == 2
-    assert "0.12.0 is already released with different files" in capsys.readouterr().err
-    assert [p.path for p in freeze.check(tree)] == ["schema/0.12.0/enums.schema.json"]
+    assert freeze.main(["--root", str(tree), "--release", "99.0.0"]) == 0
+    assert "99.0.0" in freeze.read_lock(tree / "schema")
+    assert freeze.main(["--root", str(tree), "--release", "99.0.0"]) == 0  # idempotent
+    (tree / "schema" / "99.0.0" / "enums.schema.json").write_text("{}\n")
+    assert freeze.main(["--root", str(tree), "--release", "99.0.0"]) == 2
+    assert "99.0.0 is already released with different files" in capsys.readouterr().err
+    assert [p.path for p in freeze.check(tree)] == ["schema/99.0.0/enums.schema.json"]
 
 
 def test_a_broken_lock_is_a_clear_error(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
