@@ -152,6 +152,7 @@ next:
   1. edit schema/{new}/ and mark every addition with "x-vtcode-since": "{new}"
      (enum values in "x-vtcode-enum-since")
   2. nox -s generate                  writes generated/vtcode_exec_events/models/{module}.py
+     nox -s docs                      regenerates the vocabulary reference
   3. nox -s compat                    the gate: what the change breaks, per direction
   4. nox -s tests; fill in the CHANGELOG entry
 release (once VT Code ships it; the folder is frozen from then on):
