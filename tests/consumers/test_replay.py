@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -69,3 +72,17 @@ def test_open_items_and_turns_are_reported_at_the_end() -> None:
 )
 def test_durations_read_naturally(ms: int, text: str) -> None:
     assert format_ms(ms) == text
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path: Path) -> None:
+    log = tmp_path / "long.jsonl"
+    log.write_bytes((ROOT / EXAMPLES / "session.jsonl").read_bytes() * 500)
+    cli = Path(sys.executable).parent / "vtcode-exec-events"
+    process = subprocess.Popen(
+        [str(cli), "replay", str(log)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().startswith(b"     1 ")
+    process.stdout.close()
+    _, stderr = process.communicate(timeout=60)
+    assert (process.returncode, stderr) == (1, b"")

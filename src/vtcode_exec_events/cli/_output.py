@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import os
+import sys
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-__all__ = ["Section", "console", "render"]
+__all__ = ["Section", "console", "reader_may_leave", "render"]
 
 
 @dataclass
@@ -23,6 +26,20 @@ class Section:
 
     def add(self, *cells: object) -> None:
         self.rows.append([str(c) for c in cells])
+
+
+@contextlib.contextmanager
+def reader_may_leave() -> Iterator[None]:
+    """Stop quietly (exit 1, no traceback) when the reader of standard output goes away.
+
+    ``vtcode-exec-events replay big.jsonl | head`` closes the pipe after ten lines.
+    """
+    try:
+        yield
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
 
 
 def console() -> Console:

@@ -8,7 +8,7 @@ import sys
 import click
 import orjson
 
-from vtcode_exec_events.cli._output import Section, render
+from vtcode_exec_events.cli._output import Section, reader_may_leave, render
 from vtcode_exec_events.consumers.reader import STDIN, display_name, read_log
 from vtcode_exec_events.consumers.stats import DEFAULT_MAX_EXAMPLES, Stats
 from vtcode_exec_events.registry import resolve_version, version_key
@@ -167,8 +167,9 @@ def command(logs: tuple[str, ...], schema_version: str | None, fmt: str, max_exa
     check_paths(logs)
     stats = Stats(max_examples=max_examples)
     read_all(logs, schema_version, stats)
-    if fmt == "json":
-        click.echo(orjson.dumps(stats.to_json(), option=orjson.OPT_INDENT_2).decode())
-    else:
-        render(_sections(stats))
+    with reader_may_leave():
+        if fmt == "json":
+            click.echo(orjson.dumps(stats.to_json(), option=orjson.OPT_INDENT_2).decode())
+        else:
+            render(_sections(stats))
     sys.exit(1 if stats.invalid else 0)
