@@ -108,3 +108,41 @@ def test_expectations_start_at_the_first_version() -> None:
     for case in CASES:
         assert set(case["expect"]) <= set(VERSIONS), _id(case)
         assert VERSIONS[0] in case["expect"], _id(case)
+
+
+USAGE_WITHOUT_CACHE_CREATION = {"input_tokens": 10, "cached_input_tokens": 0, "output_tokens": 5}
+TOOL_INVOCATION = (
+    '{"type":"item.started","item":{"id":"tool_1","type":"tool_invocation",'
+    '"tool_name":"read_file","status":"in_progress"}}'
+)
+CONTEXT_RESET = (
+    '{"type":"context.reset","thread_id":"thread-1","turn_id":"turn-3",'
+    '"trigger":"plan_approval","plan_preserved":true,"previous_context_usage_percent":71,'
+    '"tool_budget_reset":true}'
+)
+
+
+def test_issue_example_usage_without_cache_creation_tokens() -> None:
+    """Valid under 0.3.0, invalid under 0.4.0, by the models and by the schema."""
+    case = {"target": "Usage", "instance": USAGE_WITHOUT_CACHE_CREATION}
+    assert model_verdict(case, "0.3.0") == schema_verdict(case, "0.3.0") == "valid"
+    assert model_verdict(case, "0.4.0") == schema_verdict(case, "0.4.0") == "invalid"
+
+
+def test_issue_example_tool_invocation() -> None:
+    """Invalid under 0.1.0 (an unknown item kind is fatal), valid under 0.2.0."""
+    with pytest.raises(WireFormatError):
+        wire.parse_event(TOOL_INVOCATION, schema_version="0.1.0")
+    event = wire.parse_event(TOOL_INVOCATION, schema_version="0.2.0")
+    assert type(event).__module__ == "vtcode_exec_events.models.v0_2_0"
+    line = json.loads(TOOL_INVOCATION)
+    assert not schema_validator("0.1.0", registry.THREAD_EVENT).is_valid(line)
+    assert schema_validator("0.2.0", registry.THREAD_EVENT).is_valid(line)
+
+
+def test_issue_example_context_reset() -> None:
+    """A known event under 0.11.0, an unknown event under 0.10.0."""
+    known = wire.parse_event(CONTEXT_RESET, schema_version="0.11.0")
+    unknown = wire.parse_event(CONTEXT_RESET, schema_version="0.10.0")
+    assert type(known) is wire.models_for("0.11.0").events["context.reset"]
+    assert type(unknown) is wire.models_for("0.10.0").unknown
