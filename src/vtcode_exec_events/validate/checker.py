@@ -401,6 +401,8 @@ class Checker:
                     continue
                 index = start + offset
                 number = first + index
+                if raw.endswith(b"\n"):
+                    raw = raw[:-1]
                 if objs is not None:
                     verdict = self.check_parsed(objs[offset], number, file)
                 else:

@@ -75,11 +75,12 @@ def run_task(task: Task, checker: Checker, progress: Progress | None = None) -> 
     number = 1
     seen = 0
     try:
-        with reader.open_input(task.path) as (stream, consumed):
+        with reader.open_input(task.path) as source:
+            consumed = source.consumed
             if task.end is not None:
-                stream.seek(task.start)
+                source.stream.seek(task.start)
             limit = None if task.end is None else task.end - task.start
-            for block in reader.blocks(stream, limit=limit):
+            for block in reader.blocks(source, limit=limit):
                 found = checker.check_lines(
                     block.lines,
                     number,

@@ -26,6 +26,7 @@ __all__ = [
     "GZIP_MAGIC",
     "STDIN",
     "Block",
+    "Input",
     "InputError",
     "blocks",
     "display_name",
@@ -87,14 +88,21 @@ def _describe(exc: BaseException) -> str:
     return str(exc)
 
 
+@dataclass(frozen=True)
+class Input:
+    """An open input: the (decompressed) stream, and how far the file underneath was read."""
+
+    stream: BinaryIO
+    consumed: Callable[[], int]
+    gzip: bool
+
+
 @contextmanager
-def open_input(
-    path: str | os.PathLike[str],
-) -> Iterator[tuple[BinaryIO, Callable[[], int]]]:
-    """Open an input for binary reading; yield the stream and a function giving how many
-    bytes of the underlying file were consumed (for progress). Raises :class:`InputError`.
+def open_input(path: str | os.PathLike[str]) -> Iterator[Input]:
+    """Open an input for binary reading. Raises :class:`InputError`.
 
     ``-`` is standard input. gzip is recognised by its magic bytes, on files and stdin.
+    ``consumed()`` gives the bytes of the file read so far (for progress).
     """
     text = os.fspath(path)
     try:
@@ -123,22 +131,52 @@ def open_input(
             except (OSError, ValueError):
                 return 0
 
-        yield stream, consumed
+        yield Input(stream, consumed, head == GZIP_MAGIC)
     finally:
         if owned:
             raw.close()
 
 
 def blocks(
-    stream: BinaryIO, *, limit: int | None = None, block_size: int = BLOCK_SIZE
+    source: Input, *, limit: int | None = None, block_size: int = BLOCK_SIZE
 ) -> Iterator[Block]:
-    """Split a binary stream into blocks of whole lines (at most ``limit`` bytes are read).
+    """Split an input into blocks of whole lines (at most ``limit`` bytes are read).
 
-    Raises :class:`InputError` when the stream fails; the lines read before, and the
-    partial line at the point of failure, have been yielded by then.
+    Lines keep their ``\n`` (the checker ignores it). Raises :class:`InputError` when the
+    input fails; the lines read before, and the partial line at the point of failure,
+    have been yielded by then.
     """
-    read = getattr(stream, "read1", None) if stream is getattr(sys.stdin, "buffer", None) else None
-    reader: Callable[[int], bytes] = read or stream.read
+    if source.gzip:
+        return _split_blocks(source.stream, limit, block_size)
+    return _line_blocks(source.stream, limit, block_size)
+
+
+def _line_blocks(stream: BinaryIO, limit: int | None, block_size: int) -> Iterator[Block]:
+    """``readlines`` in blocks: the fast way for plain files and pipes."""
+    remaining = limit
+    while True:
+        hint = block_size if remaining is None else min(block_size, remaining)
+        if hint <= 0:
+            return
+        try:
+            lines = stream.readlines(hint)
+        except (OSError, ValueError) as exc:
+            raise InputError(_describe(exc)) from None
+        if not lines:
+            return
+        if remaining is not None:
+            remaining -= sum(map(len, lines))
+            # readlines stops only once it has read *more* than the hint: give back what
+            # lies past the limit (a range's end is a line end, so whole lines).
+            while remaining < 0 and lines:
+                remaining += len(lines.pop())
+            if not lines:
+                return
+        yield Block(lines, unterminated=not lines[-1].endswith(b"\n"))
+
+
+def _split_blocks(stream: BinaryIO, limit: int | None, block_size: int) -> Iterator[Block]:
+    """``read`` and split: every byte decoded before a failure is handed over as lines."""
     pending: list[bytes] = []
     remaining = limit
     while True:
@@ -146,7 +184,7 @@ def blocks(
         if size <= 0:
             break
         try:
-            chunk = reader(size)
+            chunk = stream.read(size)
         except (OSError, EOFError, zlib.error, ValueError) as exc:
             if pending:
                 yield Block([b"".join(pending)], unterminated=True, broken=True)

@@ -1,0 +1,204 @@
+"""Benchmark `vtcode-exec-events validate` against the orjson parse floor, in one run.
+
+Generates (once, under benchmarks/.data/, git-ignored) a realistic log of 200,000+ events
+and a copy with 1% of the lines broken, then times, best of --repeat runs, interleaved:
+
+- floor: ``orjson.loads`` of every line (``for line in file``), one process;
+- the validator's Python API (``validate_paths``) with 1 and 2 processes (pool start-up
+  included), on the valid log and on the broken copy;
+- Python ``jsonschema`` (the reference implementation) on a sample of the lines, against
+  the same released documents through an offline ``referencing`` registry.
+
+Reports events per second and the ratios that matter: validator time / floor time (one
+process; target <= 1.5) and the speed-up of 2 processes over 1 (target >= 1.7).
+
+    python benchmarks/validate/run.py [--events 200000] [--repeat 3] [--json OUT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+
+from vtcode_exec_events import registry  # noqa: E402
+from vtcode_exec_events.validate import validate_paths  # noqa: E402
+
+DATA = HERE.parent / ".data"
+
+
+def _floor(path: Path) -> int:
+    loads = orjson.loads
+    n = 0
+    with path.open("rb") as f:
+        for line in f:
+            loads(line)
+            n += 1
+    return n
+
+
+def _validator(path: Path, jobs: int) -> int:
+    summary = validate_paths([path], jobs=jobs, keep_issues=False)
+    return summary.lines
+
+
+def _break(src: Path, dst: Path, rate: float, seed: int = 2) -> int:
+    """Copy ``src`` with ``rate`` of the lines broken in assorted ways; return how many."""
+    rng = random.Random(seed)
+    broken = 0
+    with src.open("rb") as f, dst.open("wb") as out:
+        for line in f:
+            if rng.random() < rate:
+                broken += 1
+                obj = orjson.loads(line)
+                event = obj.get("event", obj)
+                how = rng.randrange(4)
+                if how == 0:
+                    line = line[: len(line) // 2] + b"\n"
+                elif how == 1:
+                    event["type"] = 7
+                    line = orjson.dumps(obj) + b"\n"
+                elif how == 2 and "item" in event:
+                    event["item"]["id"] = None
+                    line = orjson.dumps(obj) + b"\n"
+                else:
+                    event.pop("type")
+                    line = orjson.dumps(obj) + b"\n"
+            out.write(line)
+    return broken
+
+
+def _jsonschema_sample(path: Path, count: int) -> tuple[float, int]:
+    """Seconds per event for Python jsonschema (released documents, offline registry)."""
+    import jsonschema
+    from referencing import Registry, Resource
+
+    version = registry.latest()
+    schema_set = registry.load(version)
+    reg: Registry[Any] = Registry().with_resources(
+        (uri, Resource.from_contents(doc)) for uri, doc in schema_set.resources()
+    )
+    bare = jsonschema.Draft202012Validator(
+        {"$ref": schema_set.uri(registry.THREAD_EVENT)}, registry=reg
+    )
+    envelope = jsonschema.Draft202012Validator(
+        {"$ref": schema_set.uri(registry.VERSIONED_THREAD_EVENT)}, registry=reg
+    )
+    lines = []
+    with path.open("rb") as f:
+        for line in f:
+            lines.append(line)
+            if len(lines) >= count:
+                break
+    start = time.perf_counter()
+    for line in lines:
+        obj = orjson.loads(line)
+        (envelope if "schema_version" in obj else bare).is_valid(obj)
+    return (time.perf_counter() - start) / len(lines), len(lines)
+
+
+def _best(fn: Callable[[], int], repeat: int) -> tuple[float, int]:
+    best = float("inf")
+    n = 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        n = fn()
+        best = min(best, time.perf_counter() - start)
+    return best, n
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=200_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--sample", type=int, default=3000, help="lines for Python jsonschema")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args(argv)
+
+    DATA.mkdir(parents=True, exist_ok=True)
+    log = DATA / f"validate-{args.events}.jsonl"
+    bad = DATA / f"validate-{args.events}-broken.jsonl"
+    if not log.exists():
+        generate.write(log, args.events)
+    if not bad.exists():
+        _break(log, bad, 0.01)
+    size = log.stat().st_size
+
+    # Warm up: page cache, imports, compiled validators.
+    _floor(log)
+    _validator(log, 1)
+
+    times: dict[str, float] = {}
+    events = 0
+    for _ in range(args.repeat):
+        for name, fn in (
+            ("floor", lambda: _floor(log)),
+            ("validate_1", lambda: _validator(log, 1)),
+            ("validate_2", lambda: _validator(log, 2)),
+            ("broken_1", lambda: _validator(bad, 1)),
+            ("broken_2", lambda: _validator(bad, 2)),
+        ):
+            seconds, events = _best(fn, 1)
+            times[name] = min(times.get(name, float("inf")), seconds)
+    per_event, sampled = _jsonschema_sample(log, args.sample)
+    times["jsonschema_1"] = per_event * events
+
+    floor = times["floor"]
+    rows = []
+    for name, label in (
+        ("floor", "orjson.loads (floor), 1 process"),
+        ("validate_1", "validate, 1 process"),
+        ("validate_2", "validate, 2 processes"),
+        ("broken_1", "validate, 1% broken lines, 1 process"),
+        ("broken_2", "validate, 1% broken lines, 2 processes"),
+        ("jsonschema_1", f"Python jsonschema, 1 process ({sampled} lines)"),
+    ):
+        rows.append(
+            {
+                "name": name,
+                "label": label,
+                "seconds": round(times[name], 4),
+                "events_per_second": round(events / times[name]),
+                "mb_per_second": round(size / times[name] / 1e6, 1),
+                "ratio_to_floor": round(times[name] / floor, 3),
+            }
+        )
+    figures = {
+        "events": events,
+        "megabytes": round(size / 1e6, 1),
+        "cpus": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "rows": rows,
+        "ratio_1_process": round(times["validate_1"] / floor, 3),
+        "speedup_2_processes": round(times["validate_1"] / times["validate_2"], 3),
+    }
+    print(f"{events} events, {size / 1e6:.1f} MB, best of {args.repeat}")
+    print(f"{'':44} {'events/s':>11} {'MB/s':>7} {'x floor':>8}")
+    for row in rows:
+        print(
+            f"{row['label']:44} {row['events_per_second']:>11,} {row['mb_per_second']:>7} "
+            f"{row['ratio_to_floor']:>8}"
+        )
+    print(f"validate / floor, 1 process: {figures['ratio_1_process']} (target <= 1.5)")
+    print(f"speed-up, 2 processes over 1: {figures['speedup_2_processes']} (target >= 1.7)")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(figures, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
