@@ -45,7 +45,7 @@ def test_json_entries_one_per_line() -> None:
         "turn": None,
         "item_id": None,
         "item_type": None,
-        "text": "thread thread-7f3a started [schema 0.11.0, envelope]",
+        "text": "thread thread-7f3a started [schema 0.11.0]",
     }
     failed = [(e["line"], e["item_id"]) for e in entries if e["status"] == "failed"]
     assert failed == [(6, "item_1"), (26, "item_9")]

@@ -60,10 +60,10 @@ def _sections(stats: Stats) -> list[Section]:
     summary.add("lines", stats.lines)
     summary.add("parsed", stats.parsed)
     summary.add("unparseable", stats.invalid)
-    for form, counter in stats.versions.items():
-        for version in sorted(counter, key=version_key):
-            count = counter[version]
-            summary.add(f"schema {version} ({form})", count)
+    for version in sorted(stats.versions["enveloped"], key=version_key):
+        summary.add(f"enveloped lines, schema {version}", stats.versions["enveloped"][version])
+    for version in sorted(stats.versions["bare"], key=version_key):
+        summary.add(f"bare lines read as {version}", stats.versions["bare"][version])
     summary.add("threads started", stats.threads_started)
     for subtype, count in stats.threads_completed.most_common():
         summary.add(f"threads completed: {subtype}", count)

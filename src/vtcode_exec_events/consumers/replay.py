@@ -295,9 +295,8 @@ class _Timeline:
         get = getattr
         if tag == "thread.started":
             yield from self.close(line.file, line.number)
-            version = line.version or "?"
-            form = "envelope" if line.enveloped else "bare"
-            text = f"thread {get(event, 'thread_id', '?')} started [schema {version}, {form}]"
+            form = f"schema {line.version}" if line.enveloped else "bare lines"
+            text = f"thread {get(event, 'thread_id', '?')} started [{form}]"
             yield self.entry(line, 0, tag, text)
         elif tag == "thread.completed":
             yield from self.close(line.file, line.number)
