@@ -111,6 +111,15 @@ def test_every_version_has_models(version: str) -> None:
     models = wire.models_for(version)
     assert models.module.__name__ == f"vtcode_exec_events.models.v{version.replace('.', '_')}"
     assert (models.unknown is None) == (registry.version_key(version) < (0, 4, 0))
+    docs = registry.load(version).documents
+    for union, document in (("KnownThreadEvent", "events"), ("ThreadItem", "items")):
+        defs = docs[f"{document}.schema.json"]["$defs"]
+        tags = [
+            defs[ref["$ref"].rsplit("/", 1)[-1]]["properties"]["type"]["const"]
+            for ref in defs[union]["oneOf"]
+        ]
+        by_models = models.events if union == "KnownThreadEvent" else models.items
+        assert sorted(by_models) == sorted(tags), f"{version}: {union}"
 
 
 def test_the_top_level_reexports_the_newest_models() -> None:
