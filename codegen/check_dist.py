@@ -129,6 +129,20 @@ def smoke(wheel: Path) -> None:
         ).strip()
         expect(parsed == "parsed", "parsing the sample log with the models failed")
         run([cli, "validate", "logs/session.jsonl", "logs/exec.jsonl"], work)
+        otel = "from vtcode_exec_events.emit import OtelEmitter; print(OtelEmitter.__name__)"
+        missing = subprocess.run([str(python), "-c", otel], cwd=work, capture_output=True)
+        expect(
+            missing.returncode != 0 and b"vtcode-exec-events[otel]" in missing.stderr,
+            "without the otel extra, importing OtelEmitter must fail naming the extra",
+        )
+        install = (
+            [uv, "pip", "install", "-q", "--python", str(python)]
+            if uv
+            else [str(python), "-m", "pip", "install", "-q"]
+        )
+        run([*install, f"{wheel}[otel]"], work)
+        expect(run([str(python), "-c", otel], work).strip() == "OtelEmitter", "otel extra broken")
+        print("ok: the otel extra installs opentelemetry-api and enables OtelEmitter")
     print(f"ok: {wheel.name} installs in a clean venv; the CLI and the import work")
 
 
