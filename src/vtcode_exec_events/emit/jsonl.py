@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import io
 import os
 import sys
@@ -35,12 +36,14 @@ class _Sink:
         self.stream = stream
         self.text = text
         self.owned = owned
-        #: Whole lines waiting to go out, and their total size (a list, joined at write
-        #: time: cheaper than growing a bytearray line by line).
-        self.buffer: list[bytes] = []
+        #: Whole lines waiting to go out. Producers append without the lock (a deque's
+        #: append and popleft are atomic); only writers, one at a time, take the lock and
+        #: pop from the left, so no line is lost or reordered. ``size`` and ``pending`` only
+        #: trigger writes, so a lost update between threads merely delays one.
+        self.buffer: collections.deque[bytes] = collections.deque()
         self.size = 0
         self.pending = 0
-        self.lines = 0
+        self.written = 0
         self.last_write = time.monotonic()
         self.torn = False
         self.closed = False
@@ -48,15 +51,17 @@ class _Sink:
 
     def write_out(self) -> None:
         """Write the buffered lines; called with the lock held."""
-        data = b"".join(self.buffer)
-        self.buffer.clear()
+        pop = self.buffer.popleft
+        lines = [pop() for _ in range(len(self.buffer))]
         self.size = 0
         self.pending = 0
-        self.write(data)
+        if lines:
+            self.write(b"".join(lines), len(lines))
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: bytes, lines: int = 1) -> None:
         """Write whole lines out; called with the lock held."""
         self.last_write = time.monotonic()
+        self.written += lines
         if self.torn:
             # A failed write left part of a line behind: end it, so later lines parse.
             data = b"\n" + data
@@ -109,7 +114,9 @@ class JsonlEmitter:
     ``buffer_size`` bytes, on ``flush()``, on ``close()``, and at interpreter exit.
     ``flush_every=None`` leaves batching to the other triggers.
 
-    Threads may share one emitter: a lock orders whole lines. For a path, the buffer only
+    Threads may share one emitter: lines are queued whole and written by one thread at a time
+    (with ``flush_every=1``, under a lock; batched, producers append to a deque without
+    waiting and whoever triggers a write drains it in order). For a path, the buffer only
     ever holds whole lines and goes out with ``write(2)`` on an ``O_APPEND`` descriptor, so a
     reader never sees half a line from a completed flush, and several emitters (or
     processes) appending to one file do not interleave. If a write fails half-way, the next
@@ -156,26 +163,28 @@ class JsonlEmitter:
             else:
                 line = encode_line(event)
             sink = self._sink
-            with sink.lock:
-                if sink.closed:
-                    raise ValueError(f"JsonlEmitter({self.name}) is closed")
-                sink.lines += 1
-                buffer = sink.buffer
-                if self._every == 1 and not buffer:
-                    sink.write(line)  # the default: straight out, no copy
-                    return
-                buffer.append(line)
-                sink.size += len(line)
-                sink.pending += 1
-                if (
-                    sink.pending >= self._every
-                    or sink.size >= self.buffer_size
-                    or (
-                        self.flush_interval is not None
-                        and time.monotonic() - sink.last_write >= self.flush_interval
-                    )
-                ):
-                    sink.write_out()
+            if sink.closed:
+                raise ValueError(f"JsonlEmitter({self.name}) is closed")
+            if self._every == 1:  # the default: each line straight out, in order
+                with sink.lock:
+                    if sink.closed:
+                        raise ValueError(f"JsonlEmitter({self.name}) is closed")
+                    sink.write(line)
+                return
+            sink.buffer.append(line)
+            sink.size += len(line)
+            sink.pending += 1
+            if (
+                sink.pending >= self._every
+                or sink.size >= self.buffer_size
+                or (
+                    self.flush_interval is not None
+                    and time.monotonic() - sink.last_write >= self.flush_interval
+                )
+            ):
+                with sink.lock:
+                    if not sink.closed:
+                        sink.write_out()
         except Exception as exc:
             if self.raise_errors:
                 raise
@@ -206,8 +215,8 @@ class JsonlEmitter:
 
     @property
     def lines(self) -> int:
-        """Lines taken so far (written or buffered)."""
-        return self._sink.lines
+        """Lines taken so far: written, or buffered and not yet written."""
+        return self._sink.written + len(self._sink.buffer)
 
     @property
     def closed(self) -> bool:
