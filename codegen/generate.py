@@ -42,11 +42,19 @@ OPTIONS = [
 def _import_library() -> types.ModuleType:
     """Import the package's registry and bundler without running the package __init__,
     which imports the very models this script writes."""
-    package = types.ModuleType("vtcode_exec_events")
-    package.__path__ = [str(ROOT / "src" / "vtcode_exec_events")]
-    sys.modules["vtcode_exec_events"] = package
-    from vtcode_exec_events import bundle, registry
-
+    name = "vtcode_exec_events"
+    ours = [k for k in sys.modules if k == name or k.startswith(name + ".")]
+    saved = {k: sys.modules.pop(k) for k in ours}
+    package = types.ModuleType(name)
+    package.__path__ = [str(ROOT / "src" / name)]
+    sys.modules[name] = package
+    try:
+        from vtcode_exec_events import bundle, registry
+    finally:
+        # Leave sys.modules as it was, so an in-process caller (a test) keeps the real package.
+        for k in [k for k in sys.modules if k == name or k.startswith(name + ".")]:
+            del sys.modules[k]
+        sys.modules.update(saved)
     package.bundle = bundle  # type: ignore[attr-defined]
     package.registry = registry  # type: ignore[attr-defined]
     return package

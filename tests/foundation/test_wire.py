@@ -101,8 +101,8 @@ def test_envelope_with_unknown_version_is_a_version_error() -> None:
 
 def test_newer_envelope_version_says_so() -> None:
     with pytest.raises(vee.WireFormatError) as info:
-        vee.parse_line('{"schema_version":"9.0.0","event":{"type":"turn.started"}}')
-    assert "newer than the newest known version '0.11.0'" in info.value.message
+        vee.parse_line('{"schema_version":"99.0.0","event":{"type":"turn.started"}}')
+    assert f"newer than the newest known version {registry.latest()!r}" in info.value.message
 
 
 def test_envelope_picks_the_models_of_its_version() -> None:
@@ -145,7 +145,7 @@ def test_envelope_stamps_the_version() -> None:
     event = vee.TurnStartedEvent()
     assert (
         vee.dumps(event, schema_version=vee.EVENT_SCHEMA_VERSION)
-        == '{"schema_version":"0.11.0","event":{"type":"turn.started"}}'
+        == f'{{"schema_version":"{vee.EVENT_SCHEMA_VERSION}","event":{{"type":"turn.started"}}}}'
     )
 
 
@@ -156,4 +156,5 @@ def test_versioned_model_writes_the_same_bytes() -> None:
 
 
 def test_package_constants() -> None:
-    assert vee.EVENT_SCHEMA_VERSION == "0.11.0" == registry.latest()
+    assert registry.latest() == vee.EVENT_SCHEMA_VERSION
+    assert registry.version_key(vee.EVENT_SCHEMA_VERSION) >= (0, 11, 0)
