@@ -266,9 +266,7 @@ def _json_error(raw: bytes, exc: orjson.JSONDecodeError, last: bool) -> _Finding
         return _Finding("", f"invalid UTF-8 in the JSON text: {text}", kind="encoding")
     if "depth limit" in text:
         text = "nested deeper than 1024 levels"
-    elif text.startswith("unexpected character") and any(
-        word in raw for word in (b"NaN", b"Infinity")
-    ):
+    elif any(word in raw[max(0, exc.pos - 2) : exc.pos + 9] for word in (b"NaN", b"Infinity")):
         text += " (NaN and Infinity are not JSON)"
     message = f"invalid JSON at column {exc.colno}: {text}"
     if last:

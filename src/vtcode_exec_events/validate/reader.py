@@ -11,6 +11,7 @@ over as a line of its own before the error is raised. Memory stays at about one 
 from __future__ import annotations
 
 import gzip
+import io
 import itertools
 import os
 import sys
@@ -19,7 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 __all__ = [
     "BLOCK_SIZE",
@@ -88,6 +89,21 @@ def _describe(exc: BaseException) -> str:
     return str(exc)
 
 
+class _Raw(io.RawIOBase):
+    """A raw stream over any binary file object (so it can be buffered and peeked at)."""
+
+    def __init__(self, inner: BinaryIO) -> None:
+        self.inner = inner
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.inner.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
 @dataclass(frozen=True)
 class Input:
     """An open input: the (decompressed) stream, and how far the file underneath was read."""
@@ -108,7 +124,9 @@ def open_input(path: str | os.PathLike[str]) -> Iterator[Input]:
     try:
         if text == STDIN:
             raw: BinaryIO = sys.stdin.buffer
-            head = raw.peek(2)[:2] if hasattr(raw, "peek") else b""
+            if not hasattr(raw, "peek"):
+                raw = io.BufferedReader(_Raw(raw))
+            head = raw.peek(2)[:2]
             owned = False
         else:
             if Path(text).is_dir():
@@ -179,12 +197,14 @@ def _split_blocks(stream: BinaryIO, limit: int | None, block_size: int) -> Itera
     """``read`` and split: every byte decoded before a failure is handed over as lines."""
     pending: list[bytes] = []
     remaining = limit
+    # read1: one decompression step at a time, so a failure loses nothing decoded before it.
+    read = getattr(stream, "read1", stream.read)
     while True:
         size = block_size if remaining is None else min(block_size, remaining)
         if size <= 0:
             break
         try:
-            chunk = stream.read(size)
+            chunk = read(size)
         except (OSError, EOFError, zlib.error, ValueError) as exc:
             if pending:
                 yield Block([b"".join(pending)], unterminated=True, broken=True)
