@@ -29,7 +29,7 @@ from pydantic import BaseModel
 
 import vtcode_exec_events as vee
 from vtcode_exec_events.emit import JsonlEmitter, item_completed, item_started, item_updated
-from vtcode_exec_events.emit.fastwire import encode_line
+from vtcode_exec_events.fastwire import encode_line
 
 
 def thread_events(output_chunk: int = 0) -> list[BaseModel]:

@@ -1,19 +1,18 @@
-"""Fast wire encoding: the exact bytes of ``wire.dumps``, from per-model hooks and orjson.
+"""Fast wire encoding: pydantic's exact bytes for an event, from per-model hooks and orjson.
 
-``wire.dumps`` asks pydantic to serialize the model (``exclude_none``, by alias), which costs
-several microseconds per event. Emitters write events on hot paths, so here orjson walks
-the model itself: its ``default`` hook hands it each model's own ``__dict__`` (fields in
-declaration order), copied only when an optional field is ``None`` and must be left out, and
-a root model's ``root``. The hook is compiled once per model class. Anything it is not sure
-about falls back to pydantic, so the bytes are always those of ``wire.dumps``:
+This is the writer behind ``vtcode_exec_events.dumps`` and the emitters. The reference is
+pydantic's serializer (``exclude_none``, by alias), which costs several microseconds per
+event; here orjson walks the model itself instead: its ``default`` hook hands it each model's
+own ``__dict__`` (fields in declaration order), copied only when an optional field is
+``None`` and must be left out, and a root model's ``root``. Anything it is not sure about
+falls back to pydantic, so the bytes are always pydantic's:
 
 - a model with custom serializers, computed fields, aliases, extra fields or a field missing
   from its ``__dict__`` (``model_construct`` without a required field) is left to pydantic;
-- values orjson would write differently from pydantic (datetimes, dataclasses, numbers beyond
-  64 bits, sets, bytes, arbitrary objects) make orjson give up, and the event is re-encoded
-  by pydantic.
+- values orjson would write differently (datetimes, dataclasses, numbers beyond 64 bits,
+  sets, bytes, arbitrary objects) make orjson give up, and pydantic writes the event.
 
-Tests check the two paths agree byte for byte on generated events of every kind.
+Tests compare the two byte for byte on generated events of several versions.
 """
 
 from __future__ import annotations

@@ -11,9 +11,10 @@ from types import ModuleType
 from typing import Any
 
 import orjson
-from pydantic import BaseModel, RootModel, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from vtcode_exec_events.errors import WireFormatError
+from vtcode_exec_events.fastwire import encode
 from vtcode_exec_events.registry import latest, resolve_version
 
 __all__ = [
@@ -194,27 +195,12 @@ def parse_line(
     return ParsedLine(_event(obj, models_for(schema_version), raw=raw), None)
 
 
-def _payload(model: BaseModel) -> str:
-    return model.model_dump_json(by_alias=True, exclude_none=True)
-
-
 def dumps(event: BaseModel, *, schema_version: str | None = None) -> str:
     """One JSON line (no newline) exactly as VT Code writes it.
 
     Fields in declaration order, optional fields omitted when unset, ``aggregated_output``
     and ``output`` always written. With ``schema_version`` the event is wrapped in the
-    versioned envelope. A ``VersionedThreadEvent`` is written as it is.
+    versioned envelope. A ``VersionedThreadEvent`` is written as it is. The bytes are
+    pydantic's (``exclude_none``, by alias), produced by ``fastwire`` a few times faster.
     """
-    if isinstance(event, RootModel):
-        event = event.root
-        while isinstance(event, RootModel):
-            event = event.root
-    if schema_version is not None:
-        return (
-            '{"schema_version":'
-            + orjson.dumps(schema_version).decode()
-            + ',"event":'
-            + _payload(event)
-            + "}"
-        )
-    return _payload(event)
+    return encode(event, schema_version=schema_version).decode()

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from vtcode_exec_events.emit.base import EventEmitter, FanOut, Isolated, SinkFailures, isolate
-from vtcode_exec_events.emit.fastwire import encode, encode_line
 from vtcode_exec_events.emit.items import (
     Item,
     item_completed,
@@ -28,6 +27,7 @@ from vtcode_exec_events.emit.runner import (
     CommandResult,
     CommandRunner,
 )
+from vtcode_exec_events.fastwire import encode, encode_line
 
 if TYPE_CHECKING:
     from vtcode_exec_events.emit.otel import OtelEmitter

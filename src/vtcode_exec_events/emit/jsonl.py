@@ -14,7 +14,7 @@ from typing import IO, TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from vtcode_exec_events.emit.base import SinkFailures
-from vtcode_exec_events.emit.fastwire import encode_line, schema_version_of
+from vtcode_exec_events.fastwire import encode_line, schema_version_of
 
 if TYPE_CHECKING:
     from vtcode_exec_events import Event

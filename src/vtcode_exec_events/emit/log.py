@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 from vtcode_exec_events.emit.base import SinkFailures
-from vtcode_exec_events.emit.fastwire import encode, schema_version_of
+from vtcode_exec_events.fastwire import encode, schema_version_of
 
 if TYPE_CHECKING:
     from vtcode_exec_events import Event
