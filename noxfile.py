@@ -98,11 +98,18 @@ def compat(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def fuzz(session: nox.Session) -> None:
-    """Long soundness run: many generated schema pairs and instances (COMPAT_FUZZ_EXAMPLES)."""
+    """Long fuzz runs: compat soundness (COMPAT_FUZZ_EXAMPLES) and the log validator
+    (VALIDATE_FUZZ_EXAMPLES: random bytes and mutated lines)."""
     session.install("-e", ".", *_group("test"))
     session.env.setdefault("COMPAT_FUZZ_EXAMPLES", "3000")
+    session.env.setdefault("VALIDATE_FUZZ_EXAMPLES", "5000")
     session.run(
-        "pytest", "tests/compat/test_soundness.py", "-p", "no:cacheprovider", *session.posargs
+        "pytest",
+        "tests/compat/test_soundness.py",
+        "tests/validate/test_fuzz.py",
+        "-p",
+        "no:cacheprovider",
+        *session.posargs,
     )
 
 
@@ -136,3 +143,10 @@ def bench_emit(session: nox.Session) -> None:
     """JsonlEmitter's cost per event as a ratio to orjson.dumps (pass --check, --stream output)."""
     session.install("-e", ".", *_group("bench"))
     session.run("python", "benchmarks/emit/bench_emit.py", *session.posargs)
+
+
+@nox.session(default=False)
+def bench_validate(session: nox.Session) -> None:
+    """validate: events/s and ratios to the orjson.loads floor, 1 and 2 processes (minutes)."""
+    session.install("-e", ".")
+    session.run("python", "benchmarks/validate/run.py", *session.posargs)
