@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from tests.consumers.conftest import EXAMPLES, LOGS, ROOT, golden, run
-from vtcode_exec_events.consumers.replay import format_ms
+from vtcode_exec_events.consumers import timeline as replay_module
+from vtcode_exec_events.consumers.reader import parse
+from vtcode_exec_events.consumers.timeline import format_ms
 
 LOGS_AND_EXAMPLES = sorted(
     [LOGS / p.name for p in (ROOT / LOGS).glob("*.jsonl")]
@@ -86,3 +88,23 @@ def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path: Path) -> None:
     process.stdout.close()
     _, stderr = process.communicate(timeout=60)
     assert (process.returncode, stderr) == (1, b"")
+
+
+def test_items_left_open_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(replay_module, "MAX_OPEN_ITEMS", 3)
+    lines = [parse(b'{"type":"thread.started","thread_id":"t"}', "f", 1)] + [
+        parse(
+            b'{"type":"item.started","item":{"id":"c' + str(n).encode() + b'",'
+            b'"type":"command_execution","command":"sleep","status":"in_progress"}}',
+            "f",
+            n + 2,
+        )
+        for n in range(5)
+    ]
+    texts = [e.text for e in replay_module.replay(lines)][-4:]
+    assert texts == [
+        "command_execution c2 never completed (started line 4)",
+        "command_execution c3 never completed (started line 5)",
+        "command_execution c4 never completed (started line 6)",
+        "2 more items never completed (more than 3 open at once)",
+    ]

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from tests.consumers.conftest import EXAMPLES, LOGS, ROOT, golden, run
 from vtcode_exec_events.consumers import collect, read_log
 from vtcode_exec_events.consumers.reader import parse
+from vtcode_exec_events.consumers.stats import MAX_KEYS, OTHER
 
 LOG_NAMES = sorted(p.name for p in (ROOT / LOGS).glob("*.jsonl"))
 
@@ -182,3 +183,21 @@ def test_any_bytes_are_counted_never_raised(raw_lines: list[bytes]) -> None:
     stats = collect(lines)
     assert stats.lines == len(raw_lines) == stats.parsed + stats.invalid
     assert all((line.event is None) == (line.error is not None) for line in lines)
+
+
+def test_tallies_stay_bounded_whatever_the_log_names() -> None:
+    lines = [parse(f'{{"type":"x.{n}"}}'.encode(), "f", n) for n in range(MAX_KEYS + 50)] + [
+        parse(
+            b'{"type":"item.completed","item":{"id":"i","type":"tool_invocation",'
+            b'"tool_name":"t' + str(n).encode() + b'","status":"completed"}}',
+            "f",
+            n,
+        )
+        for n in range(MAX_KEYS + 5)
+    ]
+    stats = collect(lines)
+    assert len(stats.unknown_events) == MAX_KEYS + 1
+    assert stats.unknown_events[OTHER] == 50
+    assert len(stats.tools) == MAX_KEYS + 1
+    assert stats.tools[OTHER] == {"success": 5}
+    assert stats.parsed == 2 * MAX_KEYS + 55

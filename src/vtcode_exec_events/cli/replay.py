@@ -11,7 +11,7 @@ from rich.text import Text
 from vtcode_exec_events.cli._output import console, reader_may_leave
 from vtcode_exec_events.cli.stats import check_paths, schema_version_option
 from vtcode_exec_events.consumers.reader import display_name, read_log
-from vtcode_exec_events.consumers.replay import DEFAULT_WIDTH, TimelineEntry, replay
+from vtcode_exec_events.consumers.timeline import DEFAULT_WIDTH, TimelineEntry, replay
 
 __all__ = ["command"]
 

@@ -50,6 +50,12 @@ def read_all(paths: tuple[str, ...], schema_version: str | None, stats: Stats) -
             sys.exit(2)
 
 
+def _flat(text: str, width: int = 160) -> str:
+    """One line of at most ``width`` characters (messages can be whole agent outputs)."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
 def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.1%}"
 
@@ -128,7 +134,7 @@ def _sections(stats: Stats) -> list[Section]:
 
     failures = Section("Failures", ["where", "what", "message"])
     for failure in stats.failures:
-        failures.add(f"{failure.file}:{failure.line}", failure.what, failure.message)
+        failures.add(f"{failure.file}:{failure.line}", failure.what, _flat(failure.message))
     if stats.failure_count > len(stats.failures):
         failures.note = f"{len(stats.failures)} of {stats.failure_count} failures shown"
 

@@ -13,10 +13,37 @@ from pydantic import BaseModel, RootModel
 from vtcode_exec_events.consumers.reader import LineError, LogLine
 from vtcode_exec_events.registry import version_key
 
-__all__ = ["DEFAULT_MAX_EXAMPLES", "Failure", "FileStats", "Stats", "collect", "wire"]
+__all__ = [
+    "DEFAULT_MAX_EXAMPLES",
+    "MAX_KEYS",
+    "OTHER",
+    "Failure",
+    "FileStats",
+    "Stats",
+    "collect",
+    "wire",
+]
 
 #: How many failures and invalid lines a report keeps verbatim (all are counted).
 DEFAULT_MAX_EXAMPLES = 20
+#: Most distinct keys one tally keeps (event types, tool names, exit codes…); past it, new
+#: keys are counted under ``OTHER``, so memory stays bounded whatever the log holds.
+MAX_KEYS = 1000
+OTHER = "(other)"
+
+
+def bump(counter: Counter[str], key: str) -> None:
+    """``counter[key] += 1``, folding new keys into ``OTHER`` once ``MAX_KEYS`` are held."""
+    if key not in counter and len(counter) >= MAX_KEYS:
+        key = OTHER
+    counter[key] += 1
+
+
+def tally(table: dict[str, Counter[str]], key: str, sub: str) -> None:
+    """``bump`` on a two-level tally (tool -> outcome), both levels bounded."""
+    if key not in table and len(table) >= MAX_KEYS:
+        key = OTHER
+    bump(table.setdefault(key, Counter()), sub)
 
 
 def wire(value: Any) -> Any:
@@ -168,12 +195,12 @@ class Stats:
 
     def _event(self, line: LogLine, event: BaseModel) -> None:
         tag = str(getattr(event, "type", "?"))
-        self.events[tag] += 1
+        bump(self.events, tag)
         if tag == "thread.started":
             self.threads_started += 1
         elif tag == "thread.completed":
             subtype = str(wire(getattr(event, "subtype", "?")))
-            self.threads_completed[subtype] += 1
+            bump(self.threads_completed, subtype)
             self._add_usage(self.thread_usage, getattr(event, "usage", None))
             cost = getattr(event, "total_cost_usd", None)
             if cost is not None:
@@ -203,10 +230,10 @@ class Stats:
         elif tag == "permission.requested":
             self.permissions["requested"] += 1
         elif tag == "permission.resolved":
-            self.permissions[str(wire(getattr(event, "decision", "?")))] += 1
+            bump(self.permissions, str(wire(getattr(event, "decision", "?"))))
             self.permission_wait_ms += int(getattr(event, "wait_ms", 0) or 0)
         elif tag == "plan.approval.resolved":
-            self.plan_approvals[str(wire(getattr(event, "decision", "?")))] += 1
+            bump(self.plan_approvals, str(wire(getattr(event, "decision", "?"))))
         elif tag == "thread.compact_boundary":
             self.compactions += 1
         elif tag == "context.reset":
@@ -214,16 +241,16 @@ class Stats:
         elif tag == "error":
             self._fail(line, "error", str(getattr(event, "message", "")))
         elif type(event).__name__ == "UnknownThreadEvent":
-            self.unknown_events[tag] += 1
+            bump(self.unknown_events, tag)
 
     def _item(self, line: LogLine, item: BaseModel) -> None:
         kind = str(getattr(item, "type", "?"))
         status = wire(getattr(item, "status", None))
-        self.items.setdefault(kind, Counter())["n/a" if status is None else str(status)] += 1
+        tally(self.items, kind, "n/a" if status is None else str(status))
         if kind == "command_execution":
             self.commands += 1
             exit_code = getattr(item, "exit_code", None)
-            self.exit_codes["none" if exit_code is None else str(exit_code)] += 1
+            bump(self.exit_codes, "none" if exit_code is None else str(exit_code))
             if status == "completed" and exit_code in (None, 0):
                 self.commands_succeeded += 1
             else:
@@ -231,19 +258,19 @@ class Stats:
                 self._fail(line, "command", f"{getattr(item, 'command', '')}: {status}{code}")
         elif kind == "tool_invocation":
             outcome = tool_outcome(item)
-            self.tool_outcomes[outcome] += 1
+            bump(self.tool_outcomes, outcome)
             name = str(getattr(item, "tool_name", "?"))
-            self.tools.setdefault(name, Counter())[outcome] += 1
+            tally(self.tools, name, outcome)
             if outcome not in ("success", "followup"):
                 self._fail(line, "tool", f"{name}: {outcome}")
         elif kind == "mcp_tool_call":
             name = str(getattr(item, "tool_name", "?"))
-            self.tools.setdefault(name, Counter())["n/a" if status is None else str(status)] += 1
+            tally(self.tools, name, "n/a" if status is None else str(status))
             if status == "failed":
                 self._fail(line, "mcp_tool_call", f"{name}: failed")
         elif kind == "file_change":
             for change in getattr(item, "changes", []) or []:
-                self.file_changes[str(wire(getattr(change, "kind", "?")))] += 1
+                bump(self.file_changes, str(wire(getattr(change, "kind", "?"))))
             if status == "failed":
                 self._fail(line, "file_change", "patch failed to apply")
         elif kind == "error":

@@ -12,10 +12,13 @@ from pydantic import BaseModel
 from vtcode_exec_events.consumers.reader import LogLine
 from vtcode_exec_events.consumers.stats import item_of, tool_outcome, wire
 
-__all__ = ["DEFAULT_WIDTH", "TimelineEntry", "format_ms", "replay"]
+__all__ = ["DEFAULT_WIDTH", "MAX_OPEN_ITEMS", "TimelineEntry", "format_ms", "replay"]
 
 #: Longest free text (a message, a command, output) an entry quotes before it is cut.
 DEFAULT_WIDTH = 80
+#: Most items a thread keeps open at once; past it the oldest is forgotten (and counted),
+#: so a log that never completes its items still replays in bounded memory.
+MAX_OPEN_ITEMS = 10_000
 
 OK = "ok"
 FAILED = "failed"
@@ -104,6 +107,7 @@ class _State:
     turn: int = 0
     in_turn: bool = False
     items: dict[str, _Open] = field(default_factory=dict)
+    forgotten: int = 0
 
 
 class _Timeline:
@@ -148,6 +152,16 @@ class _Timeline:
                 item_id,
                 opened.kind,
                 self.state.turn if self.state.in_turn else None,
+            )
+        if self.state.forgotten:
+            yield TimelineEntry(
+                file,
+                line,
+                self.depth,
+                "item.started",
+                f"{_plural(self.state.forgotten, 'more item')} never completed "
+                f"(more than {MAX_OPEN_ITEMS} open at once)",
+                OPEN,
             )
         if self.state.in_turn:
             yield TimelineEntry(
@@ -257,6 +271,9 @@ class _Timeline:
         text, status = self.item_summary(item)
         opened = self.state.items.get(item_id)
         if stage == "started":
+            if item_id not in self.state.items and len(self.state.items) >= MAX_OPEN_ITEMS:
+                del self.state.items[next(iter(self.state.items))]
+                self.state.forgotten += 1
             self.state.items[item_id] = _Open(kind, line.number)
             yield self.entry(
                 line, self.depth, tag, f"{kind} {item_id} started: {text}", OPEN, item_id, kind
