@@ -17,7 +17,7 @@ from vtcode_exec_events.emit.base import SinkFailures
 try:
     from opentelemetry import trace
     from opentelemetry.trace import Span, Status, StatusCode, Tracer
-except ImportError as exc:  # pragma: no cover - exercised only without the extra
+except ImportError as exc:  # without the `otel` extra (tested with a blocked import)
     raise ImportError(
         "OtelEmitter needs OpenTelemetry: pip install 'vtcode-exec-events[otel]'"
     ) from exc
