@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.consumers.conftest import EXAMPLES, LOGS, ROOT, golden, run
-from vtcode_exec_events.consumers import collect, read_log
+from vtcode_exec_events.consumers import collect, read_log, replay
 from vtcode_exec_events.consumers.reader import parse
 from vtcode_exec_events.consumers.stats import MAX_KEYS, OTHER
 
@@ -162,27 +162,30 @@ def test_memory_stays_flat_as_the_log_grows(tmp_path: Path) -> None:
     assert peaks[1] < peaks[0] * 2
 
 
-@settings(max_examples=60, deadline=None)
+SAMPLE_LINES = [
+    line
+    for path in (EXAMPLES / "session.jsonl", EXAMPLES / "exec.jsonl", LOGS / "every-version.jsonl")
+    for line in (ROOT / path).read_bytes().splitlines()
+]
+JUNK = [b'{"type":"turn.started"', b"", b"[]", b"\xff", b'{"schema_version":"0.1.0"}']
+
+
+@settings(max_examples=80, deadline=None)
 @given(
     st.lists(
-        st.binary(max_size=40)
-        | st.sampled_from(
-            [
-                b'{"type":"turn.started"}',
-                b'{"type":"x"}',
-                b'{"schema_version":"0.1.0"}',
-                b"[]",
-                b"\xff",
-            ]
-        ),
-        max_size=8,
+        st.sampled_from(SAMPLE_LINES) | st.sampled_from(JUNK) | st.binary(max_size=30),
+        max_size=30,
     )
 )
-def test_any_bytes_are_counted_never_raised(raw_lines: list[bytes]) -> None:
+def test_any_sequence_is_counted_and_replayed_never_raised(raw_lines: list[bytes]) -> None:
     lines = [parse(raw.replace(b"\n", b" "), "f", n) for n, raw in enumerate(raw_lines, 1)]
     stats = collect(lines)
     assert stats.lines == len(raw_lines) == stats.parsed + stats.invalid
     assert all((line.event is None) == (line.error is not None) for line in lines)
+    entries = list(replay(lines))
+    invalid = [e.line for e in entries if e.status == "invalid"]
+    assert invalid == [line.number for line in lines if line.event is None]
+    assert [e.line for e in entries] == sorted(e.line for e in entries)
 
 
 def test_tallies_stay_bounded_whatever_the_log_names() -> None:
