@@ -198,7 +198,7 @@ def test_updates_carry_the_output_so_far_and_it_only_grows(
     make: Callable[..., tuple[Recorder, Run]],
 ) -> None:
     recorder, run = make(update_interval=None, update_bytes=1)
-    code = "import time\nfor i in range(3):\n    print(i, flush=True)\n    time.sleep(0.15)"
+    code = "import time\nfor i in range(3):\n    print(i, flush=True)\n    time.sleep(0.25)"
     result = run([PY, "-c", code])
     updates = [item.aggregated_output for kind, item in recorder.items() if kind == "item.updated"]
     assert len(updates) >= 2
