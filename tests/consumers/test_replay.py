@@ -108,3 +108,31 @@ def test_items_left_open_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
         "command_execution c4 never completed (started line 6)",
         "2 more items never completed (more than 3 open at once)",
     ]
+
+
+def test_items_open_at_the_end_of_their_turn_are_reported_there() -> None:
+    raw = [
+        b'{"type":"turn.started"}',
+        b'{"type":"item.started","item":{"id":"c1","type":"command_execution",'
+        b'"command":"make","status":"in_progress"}}',
+        b'{"type":"turn.failed","message":"interrupted"}',
+        b'{"type":"turn.started"}',
+    ]
+    lines = [parse(r, "f", n) for n, r in enumerate(raw, 1)]
+    assert [(e.line, e.text) for e in replay_module.replay(lines)] == [
+        (1, "turn 1 started"),
+        (2, "command_execution c1 started: make [in_progress]"),
+        (3, "command_execution c1 never completed (started line 2)"),
+        (3, "turn 1 failed: interrupted"),
+        (4, "turn 2 started"),
+        (4, "turn 2 never completed"),
+    ]
+
+
+def test_each_file_is_closed_before_the_next() -> None:
+    started = b'{"type":"thread.started","thread_id":"t"}'
+    lines = [parse(started, "a", 1), parse(b'{"type":"turn.started"}', "a", 2)]
+    lines.append(parse(started, "b", 1))
+    entries = [(e.file, e.line, e.text) for e in replay_module.replay(lines)]
+    assert entries[2] == ("a", 2, "turn 1 never completed")
+    assert entries[3][:2] == ("b", 1)

@@ -116,6 +116,7 @@ class _Timeline:
         self.updates = updates
         self.state = _State()
         self.file = ""
+        self.last = 0
 
     def cut(self, text: str) -> str:
         return _cut(text, self.width)
@@ -139,8 +140,8 @@ class _Timeline:
     def depth(self) -> int:
         return 2 if self.state.in_turn else 1
 
-    def close(self, file: str, line: int) -> Iterator[TimelineEntry]:
-        """Whatever was left open when a thread ended or the log ran out."""
+    def close_items(self, file: str, line: int) -> Iterator[TimelineEntry]:
+        """Items still open when their turn or thread ended, or the log ran out."""
         for item_id, opened in self.state.items.items():
             yield TimelineEntry(
                 file,
@@ -163,6 +164,12 @@ class _Timeline:
                 f"(more than {MAX_OPEN_ITEMS} open at once)",
                 OPEN,
             )
+        self.state.items = {}
+        self.state.forgotten = 0
+
+    def close(self, file: str, line: int) -> Iterator[TimelineEntry]:
+        """Whatever was left open when a thread ended or the log ran out."""
+        yield from self.close_items(file, line)
         if self.state.in_turn:
             yield TimelineEntry(
                 file, line, 1, "turn.started", f"turn {self.state.turn} never completed", OPEN
@@ -299,8 +306,9 @@ class _Timeline:
     def feed(self, line: LogLine) -> Iterator[TimelineEntry]:
         if line.file != self.file:
             if self.file:
-                yield from self.close(self.file, 0)
+                yield from self.close(self.file, self.last)
             self.file = line.file
+        self.last = line.number
         event = line.event
         if event is None:
             assert line.error is not None
@@ -360,6 +368,7 @@ class _Timeline:
                 )
             yield self.entry(line, 1, tag, text)
         elif tag in ("turn.completed", "turn.failed"):
+            yield from self.close_items(line.file, line.number)
             if not self.state.in_turn:
                 self.state.turn += 1
             number = self.state.turn
