@@ -94,12 +94,16 @@ def test_enveloped_lines_use_their_own_version() -> None:
     assert report["unknown_events"] == {"future.event": 1}
 
 
-def test_gzip_and_stdin_give_the_same_report_as_the_file(tmp_path: Path) -> None:
+def test_gzip_stdin_and_unsuffixed_gzip_give_the_same_report_as_the_file(tmp_path: Path) -> None:
     log = ROOT / EXAMPLES / "session.jsonl"
     packed = tmp_path / "session.jsonl.gz"
     packed.write_bytes(gzip.compress(log.read_bytes()))
+    unsuffixed = tmp_path / "session.log"
+    unsuffixed.write_bytes(packed.read_bytes())
     plain = json.loads(run("stats", str(log), "--format", "json").output)
     for report in (
+        json.loads(run("stats", str(unsuffixed), "--format", "json").output),
+        json.loads(run("stats", "-", "--format", "json", stdin=packed.read_bytes()).output),
         json.loads(run("stats", str(packed), "--format", "json").output),
         json.loads(run("stats", "-", "--format", "json", stdin=log.read_bytes()).output),
     ):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import io
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO, cast
 
 from pydantic import BaseModel
 
@@ -63,21 +64,34 @@ def display_name(path: str) -> str:
     return "<stdin>" if path == STDIN else path
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+
+
 @contextlib.contextmanager
 def open_log(path: str) -> Iterator[BinaryIO]:
-    """Open a log for binary line reading; ``.gz`` files are decompressed on the fly.
+    """Open a log for binary line reading; gzip data is decompressed on the fly.
 
-    ``OSError`` propagates (a missing file, a directory): callers turn it into a usage error.
+    Compression is recognised by its magic bytes, so a ``.jsonl.gz`` file, a compressed log
+    without the suffix and compressed standard input all work. ``OSError`` propagates (a
+    missing file, a directory): callers turn it into a usage error.
     """
-    if path == STDIN:
-        yield sys.stdin.buffer
-        return
-    if path.endswith(".gz"):
-        with gzip.open(path, "rb") as stream:
-            yield stream  # type: ignore[misc]
-        return
-    with open(path, "rb") as stream:
-        yield stream
+    with contextlib.ExitStack() as stack:
+        if path == STDIN:
+            stream = _buffered(sys.stdin.buffer)
+        else:
+            stream = stack.enter_context(open(path, "rb"))
+        head = stream.peek(2)[:2]
+        if head == GZIP_MAGIC or (not head and path.endswith(".gz")):
+            yield cast(BinaryIO, stack.enter_context(gzip.GzipFile(fileobj=stream, mode="rb")))
+        else:
+            yield cast(BinaryIO, stream)
+
+
+def _buffered(stream: BinaryIO) -> io.BufferedReader:
+    """A stream that can ``peek`` (a test's ``BytesIO`` standing in for stdin cannot)."""
+    if isinstance(stream, io.BufferedReader):
+        return stream
+    return io.BufferedReader(cast(Any, stream))
 
 
 def _strip(raw: bytes) -> bytes:
