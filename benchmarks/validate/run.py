@@ -1,6 +1,6 @@
 """Benchmark `vtcode-exec-events validate` against the orjson parse floor, in one run.
 
-Generates (once, under benchmarks/.data/, git-ignored) a realistic log of 200,000+ events
+Generates (once, under benchmarks/.data/, git-ignored) a realistic log of 300,000 events
 and a copy with 1% of the lines broken, then times, best of --repeat runs, interleaved:
 
 - floor: ``orjson.loads`` of every line (``for line in file``), one process;
@@ -12,7 +12,7 @@ and a copy with 1% of the lines broken, then times, best of --repeat runs, inter
 Reports events per second and the ratios that matter: validator time / floor time (one
 process; target <= 1.5) and the speed-up of 2 processes over 1 (target >= 1.7).
 
-    python benchmarks/validate/run.py [--events 200000] [--repeat 3] [--json OUT]
+    python benchmarks/validate/run.py [--events 300000] [--repeat 3] [--json OUT]
 """
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ def _best(fn: Callable[[], int], repeat: int) -> tuple[float, int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=200_000)
+    parser.add_argument("--events", type=int, default=300_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sample", type=int, default=3000, help="lines for Python jsonschema")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
@@ -137,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         _break(log, bad, 0.01)
     size = log.stat().st_size
 
+    load_before = [round(x, 2) for x in os.getloadavg()]
     # Warm up: page cache, imports, compiled validators.
     _floor(log)
     _validator(log, 1)
@@ -181,11 +182,16 @@ def main(argv: list[str] | None = None) -> int:
         "megabytes": round(size / 1e6, 1),
         "cpus": os.cpu_count(),
         "python": sys.version.split()[0],
+        "load_average_before": load_before,
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "rows": rows,
         "ratio_1_process": round(times["validate_1"] / floor, 3),
         "speedup_2_processes": round(times["validate_1"] / times["validate_2"], 3),
     }
-    print(f"{events} events, {size / 1e6:.1f} MB, best of {args.repeat}")
+    print(
+        f"{events} events, {size / 1e6:.1f} MB, best of {args.repeat}; "
+        f"load average {load_before[0]} before, {figures['load_average_after'][0]} after"
+    )
     print(f"{'':44} {'events/s':>11} {'MB/s':>7} {'x floor':>8}")
     for row in rows:
         print(

@@ -228,11 +228,12 @@ def check_value(obj: Any, default_version: str) -> tuple[list[_Finding], str | N
         if not isinstance(version, str):
             out.append(_Finding("/schema_version", f"{_short(version)} is not of type string"))
             return out, None
-        try:
-            registry.resolve_version(version)
-        except UnknownSchemaVersion as exc:
-            out.append(_Finding("/schema_version", str(exc), kind="version"))
-            return out, None
+        if version not in schemas.known_versions():
+            try:
+                registry.resolve_version(version)
+            except UnknownSchemaVersion as exc:
+                out.append(_Finding("/schema_version", str(exc), kind="version"))
+                return out, None
         if "event" not in obj:
             out.append(_Finding("", '"event" is a required property (envelope)'))
             return out, version
@@ -272,6 +273,16 @@ def _json_error(raw: bytes, exc: orjson.JSONDecodeError, last: bool) -> _Finding
     if last:
         message += " (the last line has no newline: truncated?)"
     return _Finding("", message, kind="json")
+
+
+_UNPARSED: Any = object()
+
+
+def _parse_or_unparsed(raw: bytes) -> Any:
+    try:
+        return _loads(raw)
+    except _JSONDecodeError:
+        return _UNPARSED
 
 
 @dataclass
@@ -389,24 +400,29 @@ class Checker:
         for start in range(0, len(lines), BATCH):
             chunk = lines[start : start + BATCH]
             try:
-                objs: list[Any] | None = list(map(loads, chunk))
+                objs = list(map(loads, chunk))
             except _JSONDecodeError:
-                objs = None
-            if objs is not None and batch_valid(objs):
-                continue
-            for offset, raw in enumerate(chunk):
-                if objs is not None and line_valid(objs[offset]):
+                # Parse one by one; the lines that do parse still go through one batch call.
+                objs = [_parse_or_unparsed(raw) for raw in chunk]
+                clean = batch_valid([o for o in objs if o is not _UNPARSED])
+            else:
+                if batch_valid(objs):
+                    continue
+                clean = False
+            for offset, obj in enumerate(objs):
+                if obj is not _UNPARSED and (clean or line_valid(obj)):
                     continue
                 index = start + offset
                 number = first + index
-                if raw.endswith(b"\n"):
-                    raw = raw[:-1]
-                if objs is not None:
-                    verdict = self.check_parsed(objs[offset], number, file)
-                else:
+                if obj is _UNPARSED:
+                    raw = chunk[offset]
+                    if raw.endswith(b"\n"):
+                        raw = raw[:-1]
                     verdict = self.check_line(
                         raw, number, file, last=unterminated and index == last_index
                     )
+                else:
+                    verdict = self.check_parsed(obj, number, file)
                 if not verdict.issues:
                     continue
                 result.issues.extend(verdict.issues)

@@ -34,6 +34,7 @@ __all__ = [
     "fast_batch_validator",
     "fast_line_validator",
     "for_version",
+    "known_versions",
     "strict_base_uri",
 ]
 
@@ -56,6 +57,12 @@ HOT_TAGS = (
 )
 
 Schema = dict[str, Any]
+
+
+@functools.cache
+def known_versions() -> frozenset[str]:
+    """The released versions (cached: the registry looks at the disk each time)."""
+    return frozenset(registry.versions())
 
 
 def strict_base_uri(version: str) -> str:
