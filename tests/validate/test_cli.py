@@ -202,3 +202,21 @@ def test_no_progress_bar_when_piped() -> None:
     assert proc.stdout.decode().splitlines()[-1] == (
         "1 file, 3 lines: 2 valid, 1 invalid, 0 warnings"
     )
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(b'{"type":1}\n' * 50_000)
+    script = "from vtcode_exec_events.cli import main; main()"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, "validate", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    assert proc.stderr is not None
+    assert proc.stdout.readline().startswith(str(path).encode() + b":1: error[schema]")
+    proc.stdout.close()
+    assert proc.wait(timeout=60) == 1
+    assert proc.stderr.read() == b""
+    proc.stderr.close()

@@ -10,6 +10,7 @@ from contextlib import contextmanager, suppress
 import click
 
 from vtcode_exec_events import registry
+from vtcode_exec_events.cli._output import reader_may_leave
 from vtcode_exec_events.errors import UnknownSchemaVersion
 from vtcode_exec_events.validate import validate_paths
 from vtcode_exec_events.validate.reader import STDIN
@@ -122,16 +123,23 @@ def command(
     if paths.count(STDIN) > 1:
         raise click.UsageError("standard input (-) can be given only once")
     jobs = jobs or os.cpu_count() or 1
-    reporter: Reporter = JsonReporter(sys.stdout) if fmt == "json" else TextReporter(sys.stdout)
-    with _progress(_input_size(paths), progress) as advance:
-        summary = validate_paths(
-            list(paths),
-            schema_version=schema_version,
-            strict=strict,
-            jobs=jobs,
-            on_issue=reporter.issue,
-            on_progress=advance,
-            keep_issues=False,
-        )
-    reporter.finish(summary)
+    try:
+        with reader_may_leave():
+            reporter: Reporter = (
+                JsonReporter(sys.stdout) if fmt == "json" else TextReporter(sys.stdout)
+            )
+            with _progress(_input_size(paths), progress) as advance:
+                summary = validate_paths(
+                    list(paths),
+                    schema_version=schema_version,
+                    strict=strict,
+                    jobs=jobs,
+                    on_issue=reporter.issue,
+                    on_progress=advance,
+                    keep_issues=False,
+                )
+            reporter.finish(summary)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
     sys.exit(summary.exit_code)
