@@ -12,7 +12,7 @@ and a copy with 1% of the lines broken, then times, best of --repeat runs, inter
 Reports events per second and the ratios that matter: validator time / floor time (one
 process; target <= 1.5) and the speed-up of 2 processes over 1 (target >= 1.7).
 
-    python benchmarks/validate/run.py [--events 300000] [--repeat 3] [--json OUT]
+    python benchmarks/validate/run.py [--events 300000] [--repeat 5] [--json OUT]
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ def _best(fn: Callable[[], int], repeat: int) -> tuple[float, int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=300_000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--sample", type=int, default=3000, help="lines for Python jsonschema")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
