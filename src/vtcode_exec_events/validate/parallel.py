@@ -22,7 +22,7 @@ from vtcode_exec_events.validate.result import FileResult, Issue
 __all__ = ["RANGE_SIZE", "Task", "plan", "run_task", "run_tasks", "shift"]
 
 #: A plain file larger than this is cut into ranges of about this size for the workers.
-RANGE_SIZE = 8 << 20
+RANGE_SIZE = 4 << 20
 
 Progress = Callable[[int], None]
 
