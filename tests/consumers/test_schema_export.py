@@ -103,6 +103,7 @@ def test_bundle_to_a_file_with_an_id(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["schema", "export"], "needs --output FOLDER"),
+        (["schema", "export", "-o", "-"], "needs --output FOLDER"),
         (["schema", "export", "--version", "0.5.0", "--bundle"], "unknown schema version"),
         (["schema", "export", "--version", "9.0.0", "--bundle"], "upgrade vtcode-exec-events"),
         (["schema", "export", "--bundle", "-o", "no/such/dir/x.json"], "cannot write"),

@@ -85,7 +85,7 @@ def export_command(
             else:
                 output.write_text(text, encoding="utf-8")
             return
-        if output is None:
+        if output is None or str(output) == "-":
             raise click.UsageError(
                 "exporting a version's documents needs --output FOLDER "
                 "(or --bundle for one document on standard output)"
