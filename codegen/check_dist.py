@@ -59,12 +59,13 @@ def check_wheel(wheel: Path) -> None:
 def check_sdist(sdist: Path) -> None:
     with tarfile.open(sdist) as archive:
         names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
-    for needed in ("pyproject.toml", "README.md", "CHANGELOG.md", "schema", "generated", "src"):
+    needed_paths = ("pyproject.toml", "README.md", "CHANGELOG.md", "MIGRATION.md", "schema")
+    for needed in (*needed_paths, "generated", "src", "docs", "examples", "tests"):
         expect(
             any(n == needed or n.startswith(needed + "/") for n in names),
             f"{sdist.name} lacks {needed}",
         )
-    print(f"ok: {sdist.name} carries the sources, schema and generated models")
+    print(f"ok: {sdist.name} carries the sources, schema, generated models, docs and examples")
 
 
 def run(argv: list[str], cwd: Path, stdin: bytes | None = None) -> str:
