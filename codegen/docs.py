@@ -2,7 +2,8 @@
 
 Every event, item, object, field and enum value of the newest version, with the version it
 arrived in (the ``x-vtcode-since`` / ``x-vtcode-enum-since`` annotations) and whether an enum
-accepts unknown values (``x-vtcode-catch-all``); an index of what each version added; and
+accepts unknown values (``x-vtcode-catch-all``), with an example line from examples/logs/
+where one exists; an index of what each version added; and
 anything an older version had that the newest no longer has. Standard library only, so it
 runs anywhere. ``--check`` fails, naming the command to run, when the file is out of date.
 """
@@ -19,6 +20,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "schema"
+EXAMPLES = ROOT / "examples" / "logs"
 OUTPUT = ROOT / "docs" / "vocabulary.md"
 COMMAND = "nox -s docs"
 
@@ -136,14 +138,36 @@ def branch_names(definition: Schema) -> list[str]:
     return [ref_name(branch["$ref"]) for branch in definition.get("oneOf", [])]
 
 
-def object_section(name: str, definition: Schema, label: str) -> list[str]:
+def samples() -> dict[str, tuple[str, str]]:
+    """``event tag`` or ``item:kind`` -> (log file, the first such event in examples/logs)."""
+    found: dict[str, tuple[str, str]] = {}
+    for log in sorted(EXAMPLES.glob("*.jsonl")):
+        for line in log.read_text(encoding="utf-8").splitlines():
+            value = json.loads(line)
+            event = value["event"] if "schema_version" in value else value
+            text = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
+            where = f"examples/logs/{log.name}"
+            found.setdefault(str(event.get("type")), (where, text))
+            item = event.get("item")
+            if isinstance(item, dict) and event.get("type") == "item.completed":
+                found.setdefault(f"item:{item.get('type')}", (where, text))
+    return found
+
+
+def object_section(
+    name: str, definition: Schema, label: str, sample: tuple[str, str] | None = None
+) -> list[str]:
     since = definition.get("x-vtcode-since", "?")
+    example = []
+    if sample is not None:
+        example = [f"Example, from `{sample[0]}`:", "", "```json", sample[1], "```", ""]
     return [
         *heading(3, name, label),
         f"{cell(definition.get('description', ''))} Since **{since}**.",
         "",
         *fields_table(definition),
         "",
+        *example,
     ]
 
 
@@ -277,8 +301,10 @@ Contents: [versions](#what-each-version-added) · [envelope](#envelope) ·
         + f"\n| any other string | {link('UnknownThreadEvent')} "
         f"| {defs['UnknownThreadEvent'].get('x-vtcode-since')} |\n"
     )
+    examples = samples()
     for name in events:
-        yield from object_section(name, defs[name], f"`{tag_of(defs[name])}`: {name}")
+        tag = tag_of(defs[name])
+        yield from object_section(name, defs[name], f"`{tag}`: {name}", examples.get(tag))
     unknown = defs["UnknownThreadEvent"]
     yield from heading(3, "UnknownThreadEvent", "Unknown events: UnknownThreadEvent")
     yield (
@@ -295,7 +321,10 @@ Contents: [versions](#what-each-version-added) · [envelope](#envelope) ·
         + "\n"
     )
     for name in items:
-        yield from object_section(name, defs[name], f"`{tag_of(defs[name])}`: {name}")
+        kind = tag_of(defs[name])
+        yield from object_section(
+            name, defs[name], f"`{kind}`: {name}", examples.get(f"item:{kind}")
+        )
     yield "## Objects\n"
     for name in objects:
         yield from object_section(name, defs[name], f"`{name}`")
@@ -320,7 +349,8 @@ def main(argv: list[str] | None = None) -> int:
         if current != text:
             shown = os.path.relpath(args.output, ROOT)
             print(
-                f"{shown} is out of date with schema/: run `{COMMAND}` and commit the result",
+                f"{shown} is out of date with schema/ and examples/logs/: "
+                f"run `{COMMAND}` and commit the result",
                 file=sys.stderr,
             )
             return 1

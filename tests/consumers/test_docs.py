@@ -11,6 +11,7 @@ from types import ModuleType
 import pytest
 
 from tests.consumers.conftest import ROOT
+from vtcode_exec_events import wire
 from vtcode_exec_events.registry import latest, load
 
 
@@ -75,3 +76,15 @@ def test_open_and_closed_enums_are_told_apart() -> None:
     outcome = text.split("### `ToolOutcome`", 1)[1].split("###", 1)[0]
     assert "**Closed:**" in outcome
     assert json.dumps("success")[1:-1] in outcome
+
+
+def test_the_sample_logs_show_every_event_and_item_of_the_newest_version() -> None:
+    text = DOCS.render()
+    models = wire.models_for(latest())
+    examples = DOCS.samples()
+    assert sorted(t for t in models.events if t in examples) == sorted(models.events)
+    assert sorted(k for k in models.items if f"item:{k}" in examples) == sorted(models.items)
+    shown = [b.split("\n", 1)[0] for b in text.split("```json\n")[1:]]
+    assert len(shown) == len(models.events) + len(models.items)
+    for line in shown:
+        wire.parse_event(line)
