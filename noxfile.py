@@ -115,7 +115,7 @@ def fuzz(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def docs(session: nox.Session) -> None:
-    """Regenerate docs/vocabulary.md from schema/ (the vocabulary reference)."""
+    """Regenerate docs/vocabulary.md (the vocabulary reference) from schema/ and examples/logs/."""
     session.run("python", "codegen/docs.py")
 
 
