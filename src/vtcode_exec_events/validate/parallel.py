@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from vtcode_exec_events.validate import reader
+from vtcode_exec_events.validate import reader, schemas
 from vtcode_exec_events.validate.checker import Checker
 from vtcode_exec_events.validate.result import FileResult, Issue
 
@@ -142,6 +142,8 @@ def run_tasks(
         return
     context = _context()
     workers = min(jobs, len(remote))
+    # Built once here, inherited by forked workers (the precise path of the default version).
+    schemas.for_version(checker.version)
     with context.Pool(
         workers, initializer=_init_worker, initargs=(checker.schema_version, checker.strict)
     ) as pool:
