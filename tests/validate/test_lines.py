@@ -42,3 +42,15 @@ def test_lines_are_numbered_from_start_and_newlines_ignored() -> None:
     assert [r.valid for r in results] == [True, False, False]
     assert results[1].issues[0].pointer == "/type"
     assert results[2].issues[0].kind == "json"
+
+
+def test_each_line_says_which_version_it_was_checked_against() -> None:
+    lines = [
+        b'{"type":"turn.started"}',
+        b'{"schema_version":"0.3.0","event":{"type":"turn.started"}}',
+        b'{"schema_version":"0.5.0","event":{"type":"turn.started"}}',
+        b'{"type":"turn.failed"}',
+        b"{",
+    ]
+    versions = [r.schema_version for r in validate_lines(lines, schema_version="0.4.0")]
+    assert versions == ["0.4.0", "0.3.0", None, "0.4.0", None]

@@ -360,7 +360,8 @@ class Checker:
             findings.append(_json_error(raw, exc, last))
             return self._result(findings, line, file, None)
         if not findings and self._line.is_valid(obj):
-            return LineResult(line=line, schema_version=None)
+            own = obj.get("schema_version") if _is_envelope(obj) else self.version
+            return LineResult(line=line, schema_version=own)
         more, version = check_value(obj, self.version)
         return self._result([*findings, *more], line, file, version)
 

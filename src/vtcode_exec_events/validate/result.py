@@ -59,7 +59,8 @@ class LineResult:
 
     line: int
     issues: tuple[Issue, ...] = ()
-    #: The ``schema_version`` the line was checked against (envelope's or the default).
+    #: The ``schema_version`` the line was checked against (the envelope's or the default;
+    #: ``None`` when the line could not be parsed or its envelope names no known version).
     schema_version: str | None = None
 
     @property
