@@ -220,3 +220,12 @@ def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path: Path) -> None:
     assert proc.wait(timeout=60) == 1
     assert proc.stderr.read() == b""
     proc.stderr.close()
+
+
+def test_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
+    name = os.fsdecode(b"\xff-log.jsonl")
+    (tmp_path / name).write_bytes(BAD)
+    code, report = run_json(str(tmp_path / name))
+    assert code == 1
+    assert report["files"][0]["path"].endswith("\ufffd-log.jsonl")
+    assert report["errors"][0]["line"] == 2

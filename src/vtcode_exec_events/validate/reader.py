@@ -61,7 +61,10 @@ class Block:
 def display_name(path: str | os.PathLike[str]) -> str:
     """How an input is named in reports."""
     text = os.fspath(path)
-    return "<stdin>" if text == STDIN else text
+    if text == STDIN:
+        return "<stdin>"
+    # A file name that is not UTF-8 is shown with replacement characters, never raised on.
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def is_gzip(path: str | os.PathLike[str]) -> bool:
