@@ -123,6 +123,9 @@ def command(
     if paths.count(STDIN) > 1:
         raise click.UsageError("standard input (-) can be given only once")
     jobs = jobs or os.cpu_count() or 1
+    # A terminal or pipe that is not UTF-8 gets escapes (still valid JSON), not a traceback.
+    with suppress(AttributeError, ValueError):
+        sys.stdout.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     try:
         with reader_may_leave():
             reporter: Reporter = (
