@@ -32,8 +32,11 @@ class Section:
 def reader_may_leave() -> Iterator[None]:
     """Stop quietly (exit 1, no traceback) when the reader of standard output goes away.
 
-    ``vtcode-exec-events replay big.jsonl | head`` closes the pipe after ten lines.
+    ``vtcode-exec-events replay big.jsonl | head`` closes the pipe after ten lines. Also,
+    an output that is not UTF-8 gets escapes for what it cannot encode, not a traceback.
     """
+    with contextlib.suppress(AttributeError, ValueError):
+        sys.stdout.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     try:
         yield
     except BrokenPipeError:
