@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import tracemalloc
 from pathlib import Path
 
@@ -208,3 +209,14 @@ def test_tallies_stay_bounded_whatever_the_log_names() -> None:
     assert len(stats.tools) == MAX_KEYS + 1
     assert stats.tools[OTHER] == {"success": 5}
     assert stats.parsed == 2 * MAX_KEYS + 55
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_with_replacement_characters(
+    tmp_path: Path,
+) -> None:
+    log = Path(os.fsdecode(bytes(tmp_path) + b"/\xff.jsonl"))
+    log.write_bytes((ROOT / EXAMPLES / "exec.jsonl").read_bytes())
+    report = json.loads(run("stats", str(log), "--format", "json").output)
+    assert report["files"][0]["path"] == f"{tmp_path}/\ufffd.jsonl"
+    entries = run("replay", str(log), "--format", "json").output.splitlines()
+    assert json.loads(entries[0])["file"] == f"{tmp_path}/\ufffd.jsonl"

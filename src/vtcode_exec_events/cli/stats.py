@@ -35,7 +35,7 @@ def check_paths(paths: tuple[str, ...]) -> None:
     for path in paths:
         if path != STDIN and not os.path.isfile(path):
             what = "is a directory" if os.path.isdir(path) else "does not exist"
-            raise click.UsageError(f"cannot read {path}: it {what}")
+            raise click.UsageError(f"cannot read {display_name(path)}: it {what}")
 
 
 def read_all(paths: tuple[str, ...], schema_version: str | None, stats: Stats) -> None:

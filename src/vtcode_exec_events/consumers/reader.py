@@ -61,7 +61,11 @@ class LogLine:
 
 
 def display_name(path: str) -> str:
-    return "<stdin>" if path == STDIN else path
+    """How reports name a log: ``<stdin>`` for ``-``; bytes that are not UTF-8 (a file name
+    the OS gave as surrogate escapes) become replacement characters, so JSON can carry it."""
+    if path == STDIN:
+        return "<stdin>"
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 GZIP_MAGIC = b"\x1f\x8b"
