@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import sys
+import threading
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from vtcode_exec_events.compat.config import Policy
 from vtcode_exec_events.compat.diff import Change, Differ
@@ -40,7 +42,43 @@ def compare_paths(old: str | Path, new: str | Path, policy: str | Policy = "stri
 
 
 def compare_sets(old_set: SchemaSet, new_set: SchemaSet, policy: str | Policy = "strict") -> Report:
-    pol = _policy(policy)
+    """Compare two loaded schema sets (entry documents paired by file name)."""
+    return run_deep(lambda: _compare_sets(old_set, new_set, _policy(policy)))
+
+
+_T = TypeVar("_T")
+_STACK = 512 * 1024 * 1024
+
+
+def run_deep(fn: Callable[[], _T]) -> _T:
+    """Run ``fn`` on a thread with a large stack: schema graphs can be thousands of refs deep."""
+    if threading.current_thread().name == "vtcode-compat":
+        return fn()
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as err:  # re-raised in the caller's thread
+            box["error"] = err
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 400_000))
+    previous = threading.stack_size(_STACK)
+    try:
+        worker = threading.Thread(target=target, name="vtcode-compat")
+        worker.start()
+        worker.join()
+    finally:
+        threading.stack_size(previous)
+        sys.setrecursionlimit(limit)
+    if "error" in box:
+        raise box["error"]
+    value: _T = box["value"]
+    return value
+
+
+def _compare_sets(old_set: SchemaSet, new_set: SchemaSet, pol: Policy) -> Report:
     differ = Differ(
         old_set,
         new_set,

@@ -62,21 +62,68 @@ class Change:
 
 
 class _Result:
-    __slots__ = ("changes", "deps")
+    """The outcome of comparing one pair of nodes: its own changes plus links to the results
+    of sub-comparisons (shared, never copied, so a graph with many paths stays linear)."""
 
-    def __init__(self, changes: list[Change], deps: frozenset[tuple[int, int]]) -> None:
-        self.changes = changes
-        self.deps = deps
+    __slots__ = ("backward", "children", "fail_b", "fail_f", "forward", "own")
+    backward: bool
+    forward: bool
+    fail_b: int
+    fail_f: int
+
+    def __init__(
+        self, own: list[Change], children: list[tuple[_Result, bool, bool]] | None = None
+    ) -> None:
+        self.own = own
+        self.children = children or []
+        self.fail_b = sum(1 for c in own if not c.backward) + sum(
+            1 for r, fb, _ in self.children if not (fb or r.backward)
+        )
+        self.fail_f = sum(1 for c in own if not c.forward) + sum(
+            1 for r, _, ff in self.children if not (ff or r.forward)
+        )
+        self.backward = self.fail_b == 0
+        self.forward = self.fail_f == 0
 
     @property
-    def backward(self) -> bool:
-        return all(c.backward for c in self.changes)
+    def changes(self) -> list[Change]:
+        """Every change reachable from this result, once, with forced verdicts applied."""
+        out: list[Change] = []
+        seen: set[tuple[int, bool, bool]] = set()
+        stack: list[tuple[_Result, bool, bool]] = [(self, False, False)]
+        while stack:
+            res, fb, ff = stack.pop()
+            key = (id(res), fb, ff)
+            if key in seen:
+                continue
+            seen.add(key)
+            for c in res.own:
+                if (fb and not c.backward) or (ff and not c.forward):
+                    c = replace(c, backward=c.backward or fb, forward=c.forward or ff)
+                out.append(c)
+            for child, cfb, cff in reversed(res.children):
+                stack.append((child, fb or cfb, ff or cff))
+        return out
 
-    @property
-    def forward(self) -> bool:
-        return all(c.forward for c in self.changes)
+
+class _Out:
+    """Collects a comparison's own changes and links to sub-results."""
+
+    __slots__ = ("children", "own")
+
+    def __init__(self) -> None:
+        self.own: list[Change] = []
+        self.children: list[tuple[_Result, bool, bool]] = []
+
+    def append(self, change: Change) -> None:
+        self.own.append(change)
+
+    def child(self, result: _Result, *, force_b: bool = False, force_f: bool = False) -> None:
+        if result.own or result.children:
+            self.children.append((result, force_b, force_f))
 
 
+_EMPTY = _Result([])
 _TRUE_LOC = Location("urn:vtcode-compat:true", "")
 
 
@@ -112,16 +159,50 @@ class Differ:
         self.format_assertion = format_assertion
         self.required_default_ok = required_default_ok
         self.TRUE = _true_node()
-        self._memo: dict[tuple[int, int], _Result] = {}
-        self._active: set[tuple[int, int]] = set()
-        self._failed: set[tuple[int, int]] = set()
+        # memo and cycle bookkeeping, keyed by the node objects (which keeps them alive)
+        self._memo: dict[tuple[Node, Node], _Result] = {}
+        self._active: set[tuple[Node, Node]] = set()
+        self._assumed: set[tuple[Node, Node]] = set()
+        self._known_failed: dict[tuple[Node, Node], _Result] = {}
+        self.iterations = 0
         self.steps = 0
 
     # ---- entry -------------------------------------------------------------------------------
     def compare_roots(self, old_uri: str, new_uri: str) -> list[Change]:
+        """Compare two entry documents. Recursion is handled coinductively: a pair met again
+        while it is being compared is assumed compatible; if such an assumed pair then turns
+        out incompatible, the whole comparison is repeated with that pair known to fail, until
+        nothing changes (Confluent's fixpoint; failures only grow, so it terminates)."""
         a = self.old_norm.root(old_uri)
         b = self.new_norm.root(new_uri)
-        return self.cmp(a, b, ()).changes
+        for _ in range(50):
+            self.iterations += 1
+            self._memo.clear()
+            self._active.clear()
+            self._assumed.clear()
+            result = self.cmp(a, b, ())
+            fresh = {
+                key: self._memo[key]
+                for key in self._assumed
+                if key in self._memo
+                and key not in self._known_failed
+                and not (self._memo[key].backward and self._memo[key].forward)
+            }
+            if not fresh:
+                return result.changes
+            self._known_failed.update(fresh)
+        # no fixpoint within the budget: say so and count it as breaking
+        undecided = self._ch(
+            "COMBINED_TYPE_SUBSCHEMAS_CHANGED",
+            a,
+            b,
+            False,
+            False,
+            "recursive schemas did not settle within the comparison budget",
+            (),
+            proven=False,
+        )
+        return [*result.changes, undecided]
 
     # ---- helpers -----------------------------------------------------------------------------
     def _ch(
@@ -183,39 +264,35 @@ class Differ:
     def cmp(self, a: Node, b: Node, path: tuple[Step, ...]) -> _Result:
         a = _unwrap(a)
         b = _unwrap(b)
-        key = (id(a), id(b))
+        key = (a, b)
         memo = self._memo.get(key)
-        if memo is not None and not (memo.deps & self._failed):
-            live = frozenset(d for d in memo.deps if d in self._active)
-            return _Result(memo.changes, live)
+        if memo is not None:
+            return memo
+        known = self._known_failed.get(key)
+        if known is not None:  # a failure found under optimistic assumptions is real
+            return known
         if key in self._active:
-            return _Result([], frozenset({key}))
+            self._assumed.add(key)
+            return _EMPTY
         self._active.add(key)
         self.steps += 1
         try:
-            changes, deps = self._cmp(a, b, path)
+            changes = self._cmp(a, b, path)
         finally:
             self._active.discard(key)
-        res = _Result(changes, deps - {key})
-        if not (res.backward and res.forward):
-            self._failed.add(key)
+        res = _Result(changes.own, changes.children)
         self._memo[key] = res
+        if not (res.backward and res.forward) and key not in self._assumed:
+            self._known_failed[key] = res
         return res
 
-    def _cmp(
-        self, a: Node, b: Node, path: tuple[Step, ...]
-    ) -> tuple[list[Change], frozenset[tuple[int, int]]]:
-        out: list[Change] = []
-        deps: set[tuple[int, int]] = set()
-
-        def sub(x: Node, y: Node, p: tuple[Step, ...]) -> _Result:
-            r = self.cmp(x, y, p)
-            deps.update(r.deps)
-            return r
+    def _cmp(self, a: Node, b: Node, path: tuple[Step, ...]) -> _Out:
+        out = _Out()
+        sub = self.cmp
 
         self._annotations(a, b, path, out)
         if a.false and b.false:
-            return out, frozenset(deps)
+            return out
         if a.false:
             if not _is_false_like(b):
                 out.append(
@@ -229,23 +306,23 @@ class Differ:
                         path,
                     )
                 )
-            return out, frozenset(deps)
+            return out
         if b.false:
             out.append(
                 self._ch(
                     "FALSE_SCHEMA_ADDED", a, b, False, True, "the new schema accepts nothing", path
                 )
             )
-            return out, frozenset(deps)
+            return out
 
         if a.unions or b.unions:
             self._unions(a, b, path, out, sub)
-            return out, frozenset(deps)
+            return out
         if a.allof or b.allof:
             self._allof(a, b, path, out, sub)
-            return out, frozenset(deps)
+            return out
         self._plain(a, b, path, out, sub)
-        return out, frozenset(deps)
+        return out
 
     # ---- annotations ---------------------------------------------------------------------------
     _ANN: ClassVar[dict[str, str]] = {
@@ -262,7 +339,7 @@ class Differ:
         "contentSchema": "CONTENT_ANNOTATION_CHANGED",
     }
 
-    def _annotations(self, a: Node, b: Node, path: tuple[Step, ...], out: list[Change]) -> None:
+    def _annotations(self, a: Node, b: Node, path: tuple[Step, ...], out: _Out) -> None:
         for key, rule in self._ANN.items():
             va = a.annotations.get(key, _MISSING)
             vb = b.annotations.get(key, _MISSING)
@@ -321,14 +398,12 @@ class Differ:
                 out.append(w)
         return kind, out
 
-    def _unions(
-        self, a: Node, b: Node, path: tuple[Step, ...], out: list[Change], sub: Any
-    ) -> None:
+    def _unions(self, a: Node, b: Node, path: tuple[Step, ...], out: _Out, sub: Any) -> None:
         ka, A = self._branches(a)
         kb, B = self._branches(b)
         if len(A) == 1 and len(B) == 1:
             r = sub(A[0], B[0], path)
-            out.extend(r.changes)
+            out.child(r)
             return
         n, m = len(A), len(B)
         res: dict[tuple[int, int], _Result] = {}
@@ -357,7 +432,7 @@ class Differ:
             if A[i].false:  # an empty branch is covered by anything
                 bpart[i] = -1
                 continue
-            order = ([i] if i < m else []) + [j for j in range(m) if j != i]
+            order = _candidates(A[i], B, i)
             bpart[i] = next((j for j in order if usable(i, j, True)), None)
             if bpart[i] is None and self._split_cover(A[i], B, path, sub, backward=True):
                 bpart[i] = -1
@@ -366,7 +441,7 @@ class Differ:
             if B[j].false:
                 fpart[j] = -1
                 continue
-            order = ([j] if j < n else []) + [i for i in range(n) if i != j]
+            order = _candidates(B[j], A, j)
             fpart[j] = next((i for i in order if usable(i, j, False)), None)
             if fpart[j] is None and self._split_cover(B[j], A, path, sub, backward=False):
                 fpart[j] = -1
@@ -374,12 +449,11 @@ class Differ:
         for i, pj in bpart.items():
             if pj is not None:
                 continue
-            near = [k for k in range(m) if not apart(i, k)]
+            near = [k for k in _candidates(A[i], B, i) if not apart(i, k)]
             if near:
                 # explain through the closest counterpart (a discriminated union has one)
-                best = min(near, key=lambda k: sum(not c.backward for c in pair(i, k).changes))
-                for c in pair(i, best).changes:
-                    out.append(replace(c, forward=True) if not c.forward else c)
+                best = min(near, key=lambda k: pair(i, k).fail_b)
+                out.child(pair(i, best), force_f=True)
                 if pair(i, best).backward:
                     out.append(
                         self._ch(
@@ -408,11 +482,10 @@ class Differ:
         for j, pi in fpart.items():
             if pi is not None:
                 continue
-            near = [k for k in range(n) if not apart(k, j)]
+            near = [k for k in _candidates(B[j], A, j) if not apart(k, j)]
             if near:
-                best = min(near, key=lambda k: sum(not c.forward for c in pair(k, j).changes))
-                for c in pair(best, j).changes:
-                    out.append(replace(c, backward=True) if not c.backward else c)
+                best = min(near, key=lambda k: pair(k, j).fail_f)
+                out.child(pair(best, j), force_b=True)
                 if pair(best, j).forward:
                     out.append(
                         self._ch(
@@ -442,13 +515,11 @@ class Differ:
         for i, pj in bpart.items():
             if pj is not None and pj >= 0 and (i, pj) not in shown:
                 shown.add((i, pj))
-                for c in pair(i, pj).changes:
-                    out.append(replace(c, forward=True) if not c.forward else c)
+                out.child(pair(i, pj), force_f=True)
         for j, pi in fpart.items():
             if pi is not None and pi >= 0 and (pi, j) not in shown:
                 shown.add((pi, j))
-                for c in pair(pi, j).changes:
-                    out.append(replace(c, backward=True) if not c.backward else c)
+                out.child(pair(pi, j), force_b=True)
 
         # oneOf: an instance must match exactly one branch
         equivalent = n == m and all(
@@ -529,7 +600,7 @@ class Differ:
         return None
 
     # ---- allOf left unmerged -----------------------------------------------------------------
-    def _allof(self, a: Node, b: Node, path: tuple[Step, ...], out: list[Change], sub: Any) -> None:
+    def _allof(self, a: Node, b: Node, path: tuple[Step, ...], out: _Out, sub: Any) -> None:
         ra = _copy(a)
         ra.allof = []
         rb = _copy(b)
@@ -541,7 +612,7 @@ class Differ:
         if rb.is_true and len(B) > 1:
             B = B[1:]
         if len(A) == 1 and len(B) == 1:
-            out.extend(sub(A[0], B[0], path).changes)
+            out.child(sub(A[0], B[0], path))
             return
         # backward: every new member must be implied by some old member
         for j, bj in enumerate(B):
@@ -566,7 +637,7 @@ class Differ:
                     )
                 )
             else:
-                out.extend(replace(c, forward=True) for c in found.changes)
+                out.child(found, force_f=True)
         for i, ai in enumerate(A):
             order = ([i] if i < len(B) else []) + [j for j in range(len(B)) if j != i]
             found = None
@@ -589,10 +660,10 @@ class Differ:
                     )
                 )
             else:
-                out.extend(replace(c, backward=True) for c in found.changes)
+                out.child(found, force_b=True)
 
     # ---- plain nodes ---------------------------------------------------------------------------
-    def _plain(self, a: Node, b: Node, path: tuple[Step, ...], out: list[Change], sub: Any) -> None:
+    def _plain(self, a: Node, b: Node, path: tuple[Step, ...], out: _Out, sub: Any) -> None:
         if a.enum is not None or b.enum is not None or _finite(a) or _finite(b):
             self._enum(a, b, path, out)
             return
@@ -655,7 +726,7 @@ class Differ:
         self._cond(a, b, path, out, sub)
 
     # ---- enum / const: decided exactly with the real validator ---------------------------
-    def _enum(self, a: Node, b: Node, path: tuple[Step, ...], out: list[Change]) -> None:
+    def _enum(self, a: Node, b: Node, path: tuple[Step, ...], out: _Out) -> None:
         va = _finite(a)
         vb = _finite(b)
         vals_a = [v for v in va if self.valid(v, a, "old")] if va is not None else None
@@ -715,7 +786,7 @@ class Differ:
         )
 
     # ---- strings ------------------------------------------------------------------------------
-    def _string(self, a: Node, b: Node, path: tuple[Step, ...], out: list[Change]) -> None:
+    def _string(self, a: Node, b: Node, path: tuple[Step, ...], out: _Out) -> None:
         self._bound(a, b, path, out, "minLength", "MIN_LENGTH", lower=True)
         self._bound(a, b, path, out, "maxLength", "MAX_LENGTH", lower=False)
         pa, pb = a.kw.get("pattern"), b.kw.get("pattern")
@@ -823,7 +894,7 @@ class Differ:
         a: Node,
         b: Node,
         path: tuple[Step, ...],
-        out: list[Change],
+        out: _Out,
         kw: str,
         rule: str,
         *,
@@ -865,7 +936,7 @@ class Differ:
         )
 
     # ---- numbers ------------------------------------------------------------------------------
-    def _number(self, a: Node, b: Node, path: tuple[Step, ...], out: list[Change]) -> None:
+    def _number(self, a: Node, b: Node, path: tuple[Step, ...], out: _Out) -> None:
         for lower, (inc, exc) in (
             (True, ("minimum", "exclusiveMinimum")),
             (False, ("maximum", "exclusiveMaximum")),
@@ -1021,9 +1092,7 @@ class Differ:
             return v, how
         return base, how
 
-    def _object(
-        self, a: Node, b: Node, path: tuple[Step, ...], out: list[Change], sub: Any
-    ) -> None:
+    def _object(self, a: Node, b: Node, path: tuple[Step, ...], out: _Out, sub: Any) -> None:
         pa = a.kw.get("properties", {})
         pb = b.kw.get("properties", {})
         ra = set(a.kw.get("required", []))
@@ -1037,7 +1106,7 @@ class Differ:
             has_default = "default" in sb.annotations
             declared_a, declared_b = name in pa, name in pb
             if declared_a and declared_b:
-                out.extend(sub(sa, sb, step).changes)
+                out.child(sub(sa, sb, step))
             elif declared_b:
                 r = sub(sa, sb, step)
                 if how_a == "open":
@@ -1104,7 +1173,7 @@ class Differ:
                             at=(a, b),
                         )
                     )
-                    out.extend(r.changes)
+                    out.child(r)
                 if req_b and not req_a:
                     open_ = "OPEN" if how_a == "open" else "UNOPEN"
                     if has_default:
@@ -1191,12 +1260,12 @@ class Differ:
                             at=(a, b),
                         )
                     )
-                    out.extend(r.changes)
+                    out.child(r)
                 if req_a and not req_b:
                     req_b = req_a  # removal already explains it
             else:
                 if not (sa.is_true and sb.is_true):
-                    out.extend(sub(sa, sb, step).changes)
+                    out.child(sub(sa, sb, step))
             if req_a != req_b:
                 declared = declared_a and declared_b
                 if req_b:
@@ -1284,12 +1353,12 @@ class Differ:
                     )
         else:
             for pat in pat_a:
-                out.extend(
+                out.child(
                     sub(
                         _unwrap(pat_a[pat]),
                         _unwrap(pat_b[pat]),
                         (*path, Step(a, b, _sample_name(pat))),
-                    ).changes
+                    )
                 )
         if not (rest_a.is_true and rest_b.is_true):
             kw = (
@@ -1361,7 +1430,7 @@ class Differ:
                         )
                     )
                 else:
-                    out.extend(r.changes)
+                    out.child(r)
         # names, counts, dependencies
         pna = _unwrap(a.kw["propertyNames"]) if "propertyNames" in a.kw else self.TRUE
         pnb = _unwrap(b.kw["propertyNames"]) if "propertyNames" in b.kw else self.TRUE
@@ -1446,10 +1515,10 @@ class Differ:
                     )
                 )
             else:
-                out.extend(r.changes)
+                out.child(r)
 
     # ---- arrays ------------------------------------------------------------------------------
-    def _array(self, a: Node, b: Node, path: tuple[Step, ...], out: list[Change], sub: Any) -> None:
+    def _array(self, a: Node, b: Node, path: tuple[Step, ...], out: _Out, sub: Any) -> None:
         pa = [_unwrap(x) for x in a.kw.get("prefixItems", [])]
         pb = [_unwrap(x) for x in b.kw.get("prefixItems", [])]
 
@@ -1466,7 +1535,7 @@ class Differ:
             xb = pb[k] if k < len(pb) else ib
             r = sub(xa, xb, step)
             if k < len(pa) and k < len(pb):
-                out.extend(r.changes)
+                out.child(r)
                 continue
             if k >= len(pa):  # position added
                 if ia.false:
@@ -1558,7 +1627,7 @@ class Differ:
                     )
                 )
             else:
-                out.extend(r.changes)
+                out.child(r)
         self._bound(a, b, path, out, "minItems", "MIN_ITEMS", lower=True)
         self._bound(a, b, path, out, "maxItems", "MAX_ITEMS", lower=False)
         ua, ub = bool(a.kw.get("uniqueItems")), bool(b.kw.get("uniqueItems"))
@@ -1668,7 +1737,7 @@ class Differ:
             )
 
     # ---- not / if-then-else ----------------------------------------------------------------
-    def _not(self, a: Node, b: Node, path: tuple[Step, ...], out: list[Change], sub: Any) -> None:
+    def _not(self, a: Node, b: Node, path: tuple[Step, ...], out: _Out, sub: Any) -> None:
         na, nb = a.not_, b.not_
         if na is None and nb is None:
             return
@@ -1728,7 +1797,7 @@ class Differ:
                     )
                 )
 
-    def _cond(self, a: Node, b: Node, path: tuple[Step, ...], out: list[Change], sub: Any) -> None:
+    def _cond(self, a: Node, b: Node, path: tuple[Step, ...], out: _Out, sub: Any) -> None:
         ca, cb = a.cond, b.cond
         if ca is None and cb is None:
             return
@@ -1738,7 +1807,7 @@ class Differ:
                 for xa, xb in ((ca[1], cb[1]), (ca[2], cb[2])):
                     ya = _unwrap(xa) if xa is not None else self.TRUE
                     yb = _unwrap(xb) if xb is not None else self.TRUE
-                    out.extend(sub(ya, yb, path).changes)
+                    out.child(sub(ya, yb, path))
                 return
             out.append(
                 self._ch(
@@ -1827,6 +1896,48 @@ def _copy(x: Node) -> Node:
     )
     n.ready = True
     return n
+
+
+_MAX_ALTERNATIVES = 6
+
+
+def _signature(x: Node) -> tuple[Any, ...]:
+    props = x.kw.get("properties", {})
+    tags = tuple(
+        sorted(
+            (name, canonical(_unwrap(p).enum))
+            for name, p in props.items()
+            if _unwrap(p).enum is not None
+        )
+    )
+    return (x.types, tags, tuple(sorted(props)), x.annotations.get("title"), x.display)
+
+
+def _candidates(x: Node, others: list[Node], position: int) -> list[int]:
+    """Which branches of ``others`` to try as ``x``'s partner: the same position first, then
+    the most similar few (same tags, property names, title, definition). Trying every branch
+    of two large unions against each other would be quadratic in deep comparisons; a branch
+    with no partner among these is reported as unmatched, which can only err towards
+    breaking."""
+    sx = _signature(x)
+    if position < len(others):
+        sp = _signature(others[position])
+        named = sx[3] is not None and sx[3] == sp[3]
+        same_def = sx[4] == sp[4] and not re.search(r"/(anyOf|oneOf|allOf)/\d+$", sx[4])
+        if sx[0] == sp[0] and sx[1] == sp[1] and (named or same_def):
+            # the branch at the same place has the same tags and name: it is the partner
+            return [position]
+
+    def score(k: int) -> tuple[int, int]:
+        so = _signature(others[k])
+        same = sum(1 for p, q in zip(sx, so, strict=True) if p == q)
+        shared = len(set(sx[2]) & set(so[2]))
+        return (-same, -shared)
+
+    rest = [k for k in range(len(others)) if k != position]
+    if len(rest) > _MAX_ALTERNATIVES:
+        rest = sorted(rest, key=score)[:_MAX_ALTERNATIVES]
+    return ([position] if position < len(others) else []) + rest
 
 
 def _flatten(branches: list[Node], depth: int = 0) -> list[Node]:

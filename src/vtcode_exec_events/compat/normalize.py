@@ -157,7 +157,7 @@ class Normalizer:
         return doc.dialect if doc is not None else "draft2020-12"
 
     def _sub(self, raw: Any, loc: Location, base: str, depth: int) -> Node:
-        if depth > 400:
+        if depth > 100_000:
             raise SchemaError(f"{loc.uri}#{loc.pointer}: schema nesting too deep")
         return self.node(raw, loc, base, depth + 1)
 
