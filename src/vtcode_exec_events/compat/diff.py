@@ -1899,6 +1899,7 @@ def _copy(x: Node) -> Node:
 
 
 _MAX_ALTERNATIVES = 6
+_UNBOUNDED_UNION = 40
 
 
 def _signature(x: Node) -> tuple[Any, ...]:
@@ -1934,9 +1935,11 @@ def _candidates(x: Node, others: list[Node], position: int) -> list[int]:
         shared = len(set(sx[2]) & set(so[2]))
         return (-same, -shared)
 
-    rest = [k for k in range(len(others)) if k != position]
-    if len(rest) > _MAX_ALTERNATIVES:
-        rest = sorted(rest, key=score)[:_MAX_ALTERNATIVES]
+    rest = sorted((k for k in range(len(others)) if k != position), key=score)
+    if len(rest) > _UNBOUNDED_UNION:
+        # large unions: the most similar few, plus every untagged branch (a catch-all)
+        untagged = [k for k in rest[_MAX_ALTERNATIVES:] if not _signature(others[k])[1]]
+        rest = rest[:_MAX_ALTERNATIVES] + untagged[:_MAX_ALTERNATIVES]
     return ([position] if position < len(others) else []) + rest
 
 
