@@ -31,13 +31,25 @@ _FORMAT_SAMPLES = {
 }
 _ODD_VALUES: list[Any] = [None, True, 0, 1, -1, 0.5, "", "a", [], {}]
 _MAX_CANDIDATES = 80
+_MAX_WITNESS_CHARS = 3000  # a witness is for people: small, and cheap to validate
 
 
 def candidates(differ: Differ, node: Node, depth: int = 0) -> list[Any]:
     """Values near ``node``'s boundaries: some valid, some just outside. Not verified here."""
-    from vtcode_exec_events.compat.diff import _families, _unwrap
+    from vtcode_exec_events.compat.diff import _unwrap
 
     node = _unwrap(node)
+    cache: dict[Node, list[Any]] = differ.__dict__.setdefault("_candidate_cache", {})
+    cached = cache.get(node)
+    if cached is None:
+        cache[node] = []  # a recursive schema sees no candidates for itself while building
+        cached = cache[node] = _candidates(differ, node, depth)
+    return cached
+
+
+def _candidates(differ: Differ, node: Node, depth: int) -> list[Any]:
+    from vtcode_exec_events.compat.diff import _families
+
     out: list[Any] = []
     if node.false:
         return list(_ODD_VALUES)
@@ -175,10 +187,15 @@ def _strings(node: Node) -> list[Any]:
 
 
 def _first_valid(differ: Differ, node: Node, side: str, depth: int) -> Any:
+    cache: dict[Node, Any] = differ.__dict__.setdefault("_sample_cache", {})
+    if node in cache:
+        return cache[node]
+    cache[node] = None
     for v in candidates(differ, node, depth + 1):
         if differ.valid(v, node, side):
-            return v
-    return None
+            cache[node] = v
+            break
+    return cache[node]
 
 
 def _objects(differ: Differ, node: Node, depth: int) -> list[Any]:
@@ -243,19 +260,25 @@ def attach_witnesses(
 ) -> None:
     """Find and verify a witness for every breaking change, within a time budget."""
     deadline = time.monotonic() + budget
+    per_change = max(budget / 10, 0.25)
     for change in changes:
-        if time.monotonic() > deadline:
+        now = time.monotonic()
+        if now > deadline:
             break
         for direction in ("backward", "forward"):
-            if getattr(change, direction) or change.witness is not None:
+            if getattr(change, direction) or change.witness is not None or not change.breaking:
                 continue
-            w = _search(differ, change, direction, pairs)
+            w = _search(differ, change, direction, pairs, min(deadline, now + per_change))
             if w is not None:
                 change.witness = w
 
 
 def _search(
-    differ: Differ, change: Change, direction: str, pairs: list[tuple[str, str]]
+    differ: Differ,
+    change: Change,
+    direction: str,
+    pairs: list[tuple[str, str]],
+    deadline: float = float("inf"),
 ) -> dict[str, Any] | None:
     a, b = change.old_node, change.new_node
     if a is None or b is None:
@@ -276,12 +299,14 @@ def _search(
         local += candidates(differ, dst)
     tried = 0
     for value in _dedupe(local):
-        if tried > 150:
+        if tried > 150 or time.monotonic() > deadline:
             break
         tried += 1
         if not differ.valid(value, src, accept) or differ.valid(value, dst, reject):
             continue
         for instance in _embed(differ, change, value, accept):
+            if time.monotonic() > deadline or len(canonical(instance)) > _MAX_WITNESS_CHARS:
+                continue
             for old_uri, new_uri in pairs:
                 acc_set = differ.old_set if accept == "old" else differ.new_set
                 rej_set = differ.new_set if accept == "old" else differ.old_set
