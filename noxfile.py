@@ -93,7 +93,15 @@ def new_version(session: nox.Session) -> None:
 def compat(session: nox.Session) -> None:
     """The schema gate: every adjacent pair in schema/ and whether its version bump fits."""
     session.install("-e", ".")
-    session.run("python", "-m", "vtcode_exec_events.compat.versioning", "schema", *session.posargs)
+    session.run(
+        "python",
+        "-m",
+        "vtcode_exec_events.compat.versioning",
+        "schema",
+        "--expect",
+        "tests/data/compat/released-steps.json",
+        *session.posargs,
+    )
 
 
 @nox.session(default=False)

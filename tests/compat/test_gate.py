@@ -81,3 +81,32 @@ def test_gate_errors_exit_2(tmp_path: Path) -> None:
     (tmp_path / "0.1.0").mkdir()
     (tmp_path / "0.2.0").mkdir()
     assert main([str(tmp_path)]) == 2
+
+
+RECORDED = Path(__file__).resolve().parents[1] / "data" / "compat" / "released-steps.json"
+
+
+@needs_history
+def test_recorded_verdicts_match_the_real_history() -> None:
+    assert main([str(SCHEMA), "--expect", str(RECORDED)]) == 0
+    recorded = {(r["old"], r["new"]): r for r in json.loads(RECORDED.read_text())}
+    for step in check_history(SCHEMA):
+        rec = recorded.get((step.old, step.new))
+        if rec is not None:
+            assert (step.backward, step.forward) == (rec["backward"], rec["forward"])
+
+
+@needs_history
+def test_editing_a_released_version_into_a_break_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    recorded = json.loads(RECORDED.read_text())
+    step = next((r for r in recorded if r["backward"]), None)
+    if step is None:
+        pytest.skip("no backward-compatible released step to edit")
+    root = tmp_path / "schema"
+    shutil.copytree(SCHEMA, root, ignore=shutil.ignore_patterns("*.lock.json"))
+    _make_required(root / step["new"], "brand_new_counter")
+    assert main([str(root), "--expect", str(RECORDED)]) == 1
+    err = capsys.readouterr().err
+    assert f"{step['old']} -> {step['new']}: now breaks backward" in err

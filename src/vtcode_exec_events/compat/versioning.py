@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import re
 import sys
 from dataclasses import dataclass
@@ -56,6 +57,31 @@ def required_bump(report: Report, version: tuple[int, int, int]) -> tuple[str, s
     dirs = [d for d, ok in (("backward", report.backward), ("forward", report.forward)) if not ok]
     need = "major" if version[0] >= 1 else "minor"
     return need, f"breaks {' and '.join(dirs)}"
+
+
+def load_expectations(path: Path) -> dict[tuple[str, str], dict[str, object]]:
+    """Recorded verdicts of released steps: ``[{"old", "new", "backward", "forward"}]``."""
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise VtcodeExecEventsError(f"{path}: cannot read the recorded steps: {err}") from None
+    return {(str(r["old"]), str(r["new"])): r for r in rows}
+
+
+def regressions(steps: list[Step], expected: dict[tuple[str, str], dict[str, object]]) -> list[str]:
+    """Released steps that now break a direction their recorded verdict said was compatible."""
+    out = []
+    for s in steps:
+        rec = expected.get((s.old, s.new))
+        if rec is None:
+            continue
+        for direction in ("backward", "forward"):
+            if rec.get(direction) is True and getattr(s, direction) is False:
+                out.append(
+                    f"{s.old} -> {s.new}: now breaks {direction}, recorded as compatible "
+                    "(released versions are frozen: make the change in a new version)"
+                )
+    return out
 
 
 @dataclass
@@ -133,15 +159,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("root", nargs="?", default="schema", type=Path)
     parser.add_argument("--policy", choices=("strict", "lenient"), default=GATE_POLICY)
     parser.add_argument("--markdown", action="store_true", help="print the Markdown table")
+    parser.add_argument(
+        "--expect",
+        type=Path,
+        help="recorded verdicts of released steps (JSON); a released step that starts to break "
+        "a direction recorded as compatible fails the gate",
+    )
+    parser.add_argument(
+        "--record", type=Path, help="write the current verdicts to this file (for --expect)"
+    )
     args = parser.parse_args(argv)
     if not args.root.is_dir():
         print(f"error: {args.root}: not a folder", file=sys.stderr)
         return 2
     try:
         steps = check_history(args.root, args.policy)
+        expected = load_expectations(args.expect) if args.expect else {}
     except VtcodeExecEventsError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    if args.record:
+        rows = [
+            {
+                "old": s.old,
+                "new": s.new,
+                "backward": s.backward,
+                "forward": s.forward,
+                "needed": s.needed,
+            }
+            for s in steps
+        ]
+        args.record.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
     if args.markdown:
         print(table(steps), end="")
     else:
@@ -156,8 +204,10 @@ def main(argv: list[str] | None = None) -> int:
             f"{len(failed)} step(s) bumped less than their changes need; see docs/versioning.md",
             file=sys.stderr,
         )
-        return 1
-    return 0
+    changed = regressions(steps, expected)
+    for line in changed:
+        print(f"FAIL {line}", file=sys.stderr)
+    return 1 if failed or changed else 0
 
 
 if __name__ == "__main__":
