@@ -87,8 +87,10 @@ class _Result:
 
     @property
     def changes(self) -> list[Change]:
-        """Every change reachable from this result, once, with forced verdicts applied."""
-        out: list[Change] = []
+        """Every change reachable from this result, once. A change reached through several
+        paths keeps its most severe verdicts (a path may force a direction that does not
+        depend on it there; another path may not)."""
+        merged: dict[int, Change] = {}
         seen: set[tuple[int, bool, bool]] = set()
         stack: list[tuple[_Result, bool, bool]] = [(self, False, False)]
         while stack:
@@ -98,12 +100,20 @@ class _Result:
                 continue
             seen.add(key)
             for c in res.own:
-                if (fb and not c.backward) or (ff and not c.forward):
-                    c = replace(c, backward=c.backward or fb, forward=c.forward or ff)
-                out.append(c)
+                backward, forward = c.backward or fb, c.forward or ff
+                prev = merged.get(id(c))
+                if prev is not None:
+                    backward, forward = backward and prev.backward, forward and prev.forward
+                    if (backward, forward) == (prev.backward, prev.forward):
+                        continue
+                merged[id(c)] = (
+                    c
+                    if (backward, forward) == (c.backward, c.forward)
+                    else replace(c, backward=backward, forward=forward)
+                )
             for child, cfb, cff in reversed(res.children):
                 stack.append((child, fb or cfb, ff or cff))
-        return out
+        return list(merged.values())
 
 
 class _Out:

@@ -17,6 +17,7 @@ from vtcode_exec_events.compat.rules import RULES
 __all__ = ["FORMATS", "render"]
 
 FORMATS = ("text", "json", "markdown", "github", "sarif", "junit")
+_TEXT_LIMIT = 20
 TOOL_URI = "https://github.com/vtcode/vtcode-exec-events"
 
 
@@ -82,8 +83,12 @@ def _text(report: Report, direction: str) -> str:
         f"   forward: {'compatible' if report.forward else 'NOT compatible'}",
     ]
     failing = report.failing(direction)
-    others = [c for c in report.changes if c not in failing]
-    for title, group in ((f"Failing ({direction})", failing), ("Other changes", others)):
+    others = [c for c in report.changes if c not in failing and c.breaking]
+    compatible = [c for c in report.changes if c not in failing and not c.breaking]
+    for title, group in (
+        (f"Failing ({direction})", failing),
+        ("Breaking only in the other direction", others),
+    ):
         if not group:
             continue
         lines.append("")
@@ -105,6 +110,13 @@ def _text(report: Report, direction: str) -> str:
                     f"    witness: {json.dumps(w['instance'], ensure_ascii=False)} "
                     f"(valid under {w['accepted_by']}, invalid under {w['rejected_by']})"
                 )
+    if compatible:
+        lines.append("")
+        lines.append(f"Compatible changes: {len(compatible)}")
+        for c in compatible[:_TEXT_LIMIT]:
+            lines.append(f"  [{c.id}] {c.new_pointer or c.old_pointer}: {c.message}")
+        if len(compatible) > _TEXT_LIMIT:
+            lines.append(f"  … {len(compatible) - _TEXT_LIMIT} more (--format json lists all)")
     if report.ignored:
         lines.append("")
         lines.append(f"Ignored by configuration: {len(report.ignored)}")
@@ -160,7 +172,9 @@ def _github(report: Report, direction: str) -> str:
     failing = report.failing(direction)
     lines = []
     for c in report.changes:
-        level = "error" if c in failing else ("warning" if c.breaking else "notice")
+        if c not in failing and not c.breaking:
+            continue  # compatible changes would only crowd the pull request
+        level = "error" if c in failing else "warning"
         props = [f"title={_gh_escape(c.id + ': ' + _verdict(c), True)}"]
         pos = source_position(report, c)
         if pos is not None:
