@@ -64,7 +64,11 @@ def run_deep(fn: Callable[[], _T]) -> _T:
 
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, 400_000))
-    previous = threading.stack_size(_STACK)
+    try:
+        previous = threading.stack_size(_STACK)
+    except (ValueError, RuntimeError):  # a platform that refuses large thread stacks
+        sys.setrecursionlimit(limit)
+        return fn()
     try:
         worker = threading.Thread(target=target, name="vtcode-compat")
         worker.start()
