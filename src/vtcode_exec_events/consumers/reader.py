@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import contextlib
-import gzip
-import io
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, BinaryIO, cast
+from typing import BinaryIO
 
 from pydantic import BaseModel
 
 from vtcode_exec_events.errors import WireFormatError
 from vtcode_exec_events.registry import versions
+from vtcode_exec_events.validate.reader import STDIN, display_name, open_input
 from vtcode_exec_events.wire import parse_line
 
 __all__ = ["STDIN", "LineError", "LogLine", "display_name", "open_log", "read_log"]
-
-#: The path that means standard input.
-STDIN = "-"
 
 
 @dataclass(frozen=True)
@@ -60,42 +55,12 @@ class LogLine:
     error: LineError | None = None
 
 
-def display_name(path: str) -> str:
-    """How reports name a log: ``<stdin>`` for ``-``; bytes that are not UTF-8 (a file name
-    the OS gave as surrogate escapes) become replacement characters, so JSON can carry it."""
-    if path == STDIN:
-        return "<stdin>"
-    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
-GZIP_MAGIC = b"\x1f\x8b"
-
-
 @contextlib.contextmanager
 def open_log(path: str) -> Iterator[BinaryIO]:
-    """Open a log for binary line reading; gzip data is decompressed on the fly.
-
-    Compression is recognised by its magic bytes, so a ``.jsonl.gz`` file, a compressed log
-    without the suffix and compressed standard input all work. ``OSError`` propagates (a
-    missing file, a directory): callers turn it into a usage error.
-    """
-    with contextlib.ExitStack() as stack:
-        if path == STDIN:
-            stream = _buffered(sys.stdin.buffer)
-        else:
-            stream = stack.enter_context(open(path, "rb"))
-        head = stream.peek(2)[:2]
-        if head == GZIP_MAGIC or (not head and path.endswith(".gz")):
-            yield cast(BinaryIO, stack.enter_context(gzip.GzipFile(fileobj=stream, mode="rb")))
-        else:
-            yield cast(BinaryIO, stream)
-
-
-def _buffered(stream: BinaryIO) -> io.BufferedReader:
-    """A stream that can ``peek`` (a test's ``BytesIO`` standing in for stdin cannot)."""
-    if isinstance(stream, io.BufferedReader):
-        return stream
-    return io.BufferedReader(cast(Any, stream))
+    """Open a log for binary line reading, as the validator does: ``-`` is standard input,
+    gzip is recognised by its magic bytes. Raises ``InputError`` (an ``OSError``)."""
+    with open_input(path) as source:
+        yield source.stream
 
 
 def _strip(raw: bytes) -> bytes:
@@ -154,7 +119,8 @@ def parse(
 def read_log(path: str, *, schema_version: str | None = None) -> Iterator[LogLine]:
     """Every line of one log, parsed, in order; constant memory however long the log is.
 
-    ``OSError`` (and ``EOFError`` from a truncated gzip file) propagate to the caller.
+    ``OSError`` (``InputError`` included) and ``EOFError`` from a truncated gzip file
+    propagate to the caller.
     """
     file = display_name(path)
     candidates = _bare_versions(schema_version)

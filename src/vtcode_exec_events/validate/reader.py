@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from vtcode_exec_events.errors import VtcodeExecEventsError
+
 __all__ = [
     "BLOCK_SIZE",
     "GZIP_MAGIC",
@@ -41,7 +43,7 @@ GZIP_MAGIC = b"\x1f\x8b"
 STDIN = "-"
 
 
-class InputError(Exception):
+class InputError(VtcodeExecEventsError, OSError):
     """An input could not be read (to its end); ``str()`` is the message for the user."""
 
 
