@@ -179,3 +179,33 @@ def related_pairs(draw: st.DrawFn) -> tuple[Any, Any]:
             target.clear()
             target[draw(st.sampled_from(["anyOf", "oneOf", "allOf"]))] = [inner, draw(_leaf())]
     return old, new
+
+
+@st.composite
+def catch_all_pairs(draw: st.DrawFn) -> tuple[Any, Any]:
+    """A union whose first branch is a shared definition (`$ref`) beside other branches, such
+    as a catch-all enum (`anyOf` [enum ref, `{"type": "string"}`]), with only the definition
+    changed between the versions: the branch next to it may or may not contain the change."""
+    kind = draw(st.sampled_from(["anyOf", "anyOf", "oneOf"]))
+    others = draw(st.lists(_leaf(), min_size=1, max_size=2))
+    old_def = draw(_leaf())
+    if draw(st.booleans()):
+        new_def = draw(_leaf())
+    elif isinstance(old_def, dict) and "enum" in old_def:
+        extra = draw(st.sampled_from(SMALL_VALUES[:12]))
+        values = [v for v in old_def["enum"] if draw(st.booleans())]
+        known = {repr(v) for v in values}
+        new_def = {"enum": values if repr(extra) in known else [*values, extra]}
+    else:
+        new_def = copy.deepcopy(old_def)
+        edit = draw(_leaf())
+        if isinstance(new_def, dict) and isinstance(edit, dict):
+            new_def.update(edit)
+
+    def union(definition: Any) -> dict[str, Any]:
+        body = {kind: [{"$ref": "#/$defs/E"}, *others], "$defs": {"E": definition}}
+        if draw(st.booleans()):
+            return body
+        return {"type": "object", "properties": {"p": body}, "$defs": body.pop("$defs")}
+
+    return union(old_def), union(new_def)

@@ -96,3 +96,23 @@ def test_recursion_terminates_on_mutual_recursion() -> None:
     assert not report.backward
     assert not report.forward
     assert {c.id for c in report.changes} == {"TYPE_CHANGED"}
+
+
+def test_a_catch_all_enum_gains_a_value_without_breaking_anything() -> None:
+    """The vocabulary's open enums: anyOf [enum ref, {"type": "string"}]. A new enum value is
+    still a string, so neither direction breaks; without the string branch it would."""
+
+    def union(values: list[str], other: str) -> dict[str, Any]:
+        return {"anyOf": [{"$ref": "#/$defs/E"}, {"type": other}], "$defs": {"E": {"enum": values}}}
+
+    report = compare(union(["a"], "string"), union(["a", "b"], "string"), policy="strict")
+    assert (report.backward, report.forward) == (True, True)
+    assert [(c.id, c.severity) for c in report.changes] == [("ENUM_ARRAY_EXTENDED", "info")]
+
+    report = compare(union(["a"], "integer"), union(["a", "b"], "integer"), policy="strict")
+    assert (report.backward, report.forward) == (True, False)
+    (change,) = report.changes
+    assert change.id == "ENUM_ARRAY_EXTENDED"
+    assert change.witness is not None
+    assert change.witness["instance"] == "b"
+    assert change.witness["accepted_by"] == "new"

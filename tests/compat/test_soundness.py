@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from tests.compat.strategies import SMALL_VALUES, json_values, related_pairs
+from tests.compat.strategies import SMALL_VALUES, catch_all_pairs, json_values, related_pairs
 from vtcode_exec_events.compat import Policy, compare
 from vtcode_exec_events.compat.api import compare_sets
 from vtcode_exec_events.compat.diff import Differ
@@ -94,3 +94,31 @@ def test_a_schema_is_compatible_with_itself(schema: Any) -> None:
     report = compare(schema, schema)
     assert report.backward
     assert report.forward
+
+
+@settings(
+    max_examples=max(EXAMPLES // 2, 60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(pair=catch_all_pairs(), extra=st.lists(json_values, max_size=10))
+def test_unions_beside_a_catch_all_are_never_contradicted(
+    pair: tuple[Any, Any], extra: list[Any]
+) -> None:
+    """A changed branch counts as compatible when the other side's branches contain it: check
+    that against the validator, on the value itself and inside the property that holds it."""
+    old, new = pair
+    try:
+        report = compare(old, new, Policy(name="strict", witnesses=False))
+    except SchemaError:
+        assume(False)
+        raise
+    if not (report.backward or report.forward):
+        return
+    values = _probe_values(old, new, extra)
+    for value in [*values, *({"p": v} for v in values)]:
+        in_old, in_new = _valid(old, value), _valid(new, value)
+        if report.backward:
+            assert not (in_old and not in_new), f"backward contradicted by {value!r}"
+        if report.forward:
+            assert not (in_new and not in_old), f"forward contradicted by {value!r}"

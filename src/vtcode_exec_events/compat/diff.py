@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any, ClassVar
@@ -436,6 +437,12 @@ class Differ:
             r = pair(i, j)
             return r.backward if backward else r.forward
 
+        def old_in_new(i: int, j: int) -> bool:
+            return usable(i, j, True)
+
+        def new_in_old(j: int, i: int) -> bool:
+            return usable(i, j, False)
+
         # identical position first, then any
         bpart: dict[int, int | None] = {}
         for i in range(n):
@@ -446,6 +453,8 @@ class Differ:
             bpart[i] = next((j for j in order if usable(i, j, True)), None)
             if bpart[i] is None and self._split_cover(A[i], B, path, sub, backward=True):
                 bpart[i] = -1
+            if bpart[i] is None:
+                bpart[i] = self._union_cover(A[i], "old", B, "new", order, old_in_new, i)
         fpart: dict[int, int | None] = {}
         for j in range(m):
             if B[j].false:
@@ -455,6 +464,8 @@ class Differ:
             fpart[j] = next((i for i in order if usable(i, j, False)), None)
             if fpart[j] is None and self._split_cover(B[j], A, path, sub, backward=False):
                 fpart[j] = -1
+            if fpart[j] is None:
+                fpart[j] = self._union_cover(B[j], "new", A, "old", order, new_in_old, j)
 
         for i, pj in bpart.items():
             if pj is not None:
@@ -533,7 +544,7 @@ class Differ:
 
         # oneOf: an instance must match exactly one branch
         equivalent = n == m and all(
-            (A[i].false and bpart[i] == -1)
+            (A[i].false and B[i].false)  # an empty branch stays empty, at the same place
             or (
                 bpart[i] is not None
                 and bpart[i] != -1
@@ -579,6 +590,37 @@ class Differ:
                         hints=("oneof", i, j),
                     )
                 )
+
+    def _union_cover(
+        self,
+        x: Node,
+        side: str,
+        others: list[Node],
+        other_side: str,
+        tried: list[int],
+        fits: Callable[[int, int], bool],
+        me: int,
+    ) -> int | None:
+        """Whether branch ``x`` is contained in the union of ``others`` though no likely partner
+        contains it (say an enum of strings next to a `{"type": "string"}` catch-all): every
+        value of a finite ``x`` is accepted by some branch (checked with the validator), or
+        some branch not tried yet, without sub-schemas (a catch-all such as a bare type: cheap to
+        compare against, where trying every deep branch of a large union would be quadratic),
+        contains all of ``x`` (``fits(me, k)``: branch ``me`` of this side fits into branch
+        ``k`` of the other). -1 for a cover by several branches,
+        the branch's index for one, None when containment is not proven (still breaking)."""
+        values = _finite(x)
+        if values is not None and all(
+            not self.valid(v, x, side)
+            or any(
+                not o.false and _covered(_json_type(v), o.types) and self.valid(v, o, other_side)
+                for o in others
+            )
+            for v in values
+        ):
+            return -1
+        rest = (k for k in range(len(others)) if k not in tried and _shallow(others[k]))
+        return next((k for k in rest if fits(me, k)), None)
 
     def _split_cover(
         self, x: Node, others: list[Node], path: tuple[Step, ...], sub: Any, *, backward: bool
@@ -1271,8 +1313,8 @@ class Differ:
                         )
                     )
                     out.child(r)
-                if req_a and not req_b:
-                    req_b = req_a  # removal already explains it
+                if req_a and not req_b and not out.own[-1].forward:
+                    req_b = req_a  # removal already explains it (else: new data may omit it)
             else:
                 if not (sa.is_true and sb.is_true):
                     out.child(sub(sa, sb, step))
@@ -1989,6 +2031,18 @@ def _restrict(x: Node, family: str) -> Node:
     else:
         n.types = frozenset(t for t in x.types if t in allowed)
     return n
+
+
+def _shallow(x: Node) -> bool:
+    """Whether ``x`` has no sub-schemas (only local keywords such as `type`, `maxLength`)."""
+    x = _unwrap(x)
+    if x.unions or x.allof or x.not_ is not None or x.cond is not None:
+        return False
+    for value in x.kw.values():
+        inner = value.values() if isinstance(value, dict) else value
+        if any(isinstance(v, Node) for v in (inner if isinstance(value, dict | list) else [value])):
+            return False
+    return True
 
 
 def _strip_annotations(x: Node) -> Node:
