@@ -504,6 +504,10 @@ _BOUND_MAX = (
 )
 
 
+def _holds_nodes(value: Any) -> bool:
+    return isinstance(value, list) and any(isinstance(x, Node) for x in value)
+
+
 def _merge_into(node: Node, member: Node) -> bool:
     """Conjoin ``member`` into ``node`` when the result is exactly expressible; else False."""
     if member.dynamic or member.unknown:
@@ -528,6 +532,14 @@ def _merge_into(node: Node, member: Node) -> bool:
             continue
         if isinstance(value, Node) or isinstance(mine, Node):
             if value is not mine:
+                return False
+        elif _holds_nodes(value) or _holds_nodes(mine):  # prefixItems: the same nodes only
+            if not (
+                isinstance(value, list)
+                and isinstance(mine, list)
+                and len(value) == len(mine)
+                and all(x is y for x, y in zip(value, mine, strict=True))
+            ):
                 return False
         elif isinstance(value, dict) or isinstance(mine, dict):
             if isinstance(value, dict) and isinstance(mine, dict):
