@@ -32,13 +32,6 @@ def _group(name: str) -> list[str]:
     return list(nox.project.dependency_groups(PYPROJECT, name))
 
 
-@nox.session(python=False, default=False)
-def ci(session: nox.Session) -> None:
-    """Everything CI checks, in one command (what `.ci/run` calls)."""
-    for name in nox.options.sessions:
-        session.notify(name)
-
-
 @nox.session(default=False)
 def generate(session: nox.Session) -> None:
     """Regenerate generated/ from schema/ with datamodel-code-generator (pinned)."""
