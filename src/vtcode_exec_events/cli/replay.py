@@ -9,7 +9,7 @@ import orjson
 from rich.text import Text
 
 from vtcode_exec_events.cli._output import console, reader_may_leave
-from vtcode_exec_events.cli.stats import check_paths, schema_version_option
+from vtcode_exec_events.cli.stats import bare_version_option, check_paths, format_option
 from vtcode_exec_events.consumers.reader import display_name, read_log
 from vtcode_exec_events.consumers.timeline import DEFAULT_WIDTH, TimelineEntry, replay
 
@@ -25,14 +25,8 @@ def _text(entry: TimelineEntry) -> str:
 
 @click.command("replay")
 @click.argument("log", metavar="LOG")
-@click.option(
-    "--schema-version",
-    callback=schema_version_option,
-    help="Parse bare lines with this version (default: the newest version that accepts each line).",
-)
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@bare_version_option
+@format_option
 @click.option("--updates", is_flag=True, help="List every item.updated event, not just a count.")
 @click.option(
     "--width",

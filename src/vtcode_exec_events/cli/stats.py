@@ -13,7 +13,7 @@ from vtcode_exec_events.consumers.reader import STDIN, display_name, read_log
 from vtcode_exec_events.consumers.stats import DEFAULT_MAX_EXAMPLES, Stats
 from vtcode_exec_events.registry import resolve_version, version_key
 
-__all__ = ["command", "read_all", "schema_version_option"]
+__all__ = ["bare_version_option", "command", "format_option", "read_all", "schema_version_option"]
 
 
 def schema_version_option(
@@ -26,6 +26,18 @@ def schema_version_option(
         return resolve_version(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+
+
+#: ``--schema-version`` for the log readers (``stats``, ``replay``).
+bare_version_option = click.option(
+    "--schema-version",
+    callback=schema_version_option,
+    help="Parse bare lines with this version (default: the newest version that accepts each line).",
+)
+#: ``--format text|json`` for the log readers.
+format_option = click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 
 
 def check_paths(paths: tuple[str, ...]) -> None:
@@ -148,14 +160,8 @@ def _sections(stats: Stats) -> list[Section]:
 
 @click.command("stats")
 @click.argument("logs", nargs=-1, required=True, metavar="LOG...")
-@click.option(
-    "--schema-version",
-    callback=schema_version_option,
-    help="Parse bare lines with this version (default: the newest version that accepts each line).",
-)
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@bare_version_option
+@format_option
 @click.option(
     "--max-examples",
     type=click.IntRange(min=0),
