@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from jsonschema import Draft202012Validator
@@ -60,7 +61,10 @@ def test_every_sample_line_fits_the_newest_dicts_unchanged(line: str) -> None:
     entry = _entry(value)
     assert Draft202012Validator(schema(LATEST, entry)).is_valid(value)
     # strict: no coercion; equality: no key dropped (pydantic ignores keys a TypedDict lacks).
-    assert adapter(LATEST, entry).validate_json(line, strict=True) == value
+    validated = adapter(LATEST, entry).validate_json(line, strict=True)
+    assert validated == value
+    # pydantic returns the keys in the TypedDict's order: the declaration order is the wire's.
+    assert orjson.dumps(validated) == line.encode()
 
 
 @pytest.mark.parametrize("version", ["0.1.0", "0.4.0", "0.9.0", LATEST])
@@ -92,3 +96,13 @@ def test_the_dicts_are_laxer_than_the_schema_where_documented(case: dict[str, An
     assert not Draft202012Validator(schema(LATEST, registry.THREAD_EVENT)).is_valid(line)
     got = adapter(LATEST, registry.THREAD_EVENT).validate_python(line, strict=True)
     assert got == case["validated"]
+
+
+def test_an_integral_float_is_no_integer_for_the_dicts_either() -> None:
+    """JSON Schema calls 5.0 an integer; VT Code's decoder, the models and the TypedDicts
+    (mypy: float is not int; strict pydantic) do not. Strict pydantic falls back to the
+    unknown-event branch, keeping only the tag."""
+    line = {"type": "permission.resolved", "tool_name": "x", "decision": "allow", "wait_ms": 5.0}
+    assert Draft202012Validator(schema(LATEST, registry.THREAD_EVENT)).is_valid(line)
+    fits = adapter(LATEST, registry.THREAD_EVENT)
+    assert fits.validate_json(json.dumps(line), strict=True) == {"type": "permission.resolved"}
