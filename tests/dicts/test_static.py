@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import subprocess
 import sys
@@ -27,6 +28,8 @@ def _marked(path: Path) -> dict[int, str]:
 @pytest.fixture(scope="module")
 def mypy_errors(tmp_path_factory: pytest.TempPathFactory) -> Errors:
     """One mypy run over both producer files (about 2 s): their errors by (file, line)."""
+    if importlib.util.find_spec("mypy") is None:
+        pytest.fail("mypy is not installed here; it is in the `test` dependency group")
     cache = tmp_path_factory.mktemp("mypy-cache")
     done = subprocess.run(
         [
