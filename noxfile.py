@@ -104,6 +104,7 @@ def fuzz(session: nox.Session) -> None:
     session.install("-e", ".", *_group("test"))
     session.env.setdefault("COMPAT_FUZZ_EXAMPLES", "3000")
     session.env.setdefault("VALIDATE_FUZZ_EXAMPLES", "5000")
+    session.env.setdefault("HYPOTHESIS_PROFILE", "fuzz")  # random even under CI=true
     session.run(
         "pytest",
         "tests/compat/test_soundness.py",

@@ -6,7 +6,7 @@ import os
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
@@ -40,6 +40,11 @@ def _probe_values(old: Any, new: Any, extra: list[Any]) -> list[Any]:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(pair=related_pairs(), extra=st.lists(json_values, max_size=20))
+# Found by this test: a property required but undeclared, then declared with a type.
+@example(
+    pair=({"required": ["a"]}, {"required": ["a"], "properties": {"a": {"type": "string"}}}),
+    extra=[],
+)
 def test_compatible_directions_are_never_contradicted(
     pair: tuple[Any, Any], extra: list[Any]
 ) -> None:

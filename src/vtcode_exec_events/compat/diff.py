@@ -1189,6 +1189,10 @@ class Differ:
                                 at=(a, b),
                             )
                         )
+                    elif req_a:
+                        # Required before but undeclared (any value); declaring it now
+                        # narrows what it accepts: the nested comparison says how.
+                        out.child(r)
                 elif how_a == "closed":
                     if not req_b:
                         out.append(
