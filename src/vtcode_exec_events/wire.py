@@ -195,12 +195,14 @@ def parse_line(
     return ParsedLine(_event(obj, models_for(schema_version), raw=raw), None)
 
 
-def dumps(event: BaseModel, *, schema_version: str | None = None) -> str:
+def dumps(event: BaseModel | Mapping[str, Any], *, schema_version: str | None = None) -> str:
     """One JSON line (no newline) exactly as VT Code writes it.
 
     Fields in declaration order, optional fields omitted when unset, ``aggregated_output``
     and ``output`` always written. With ``schema_version`` the event is wrapped in the
     versioned envelope. A ``VersionedThreadEvent`` is written as it is. The bytes are
     pydantic's (``exclude_none``, by alias), produced by ``fastwire`` a few times faster.
+    A wire-shaped dict (see ``vtcode_exec_events.dicts``) is written as it is: keys in its
+    own order, ``None`` as ``null``, no check against the schema.
     """
     return encode(event, schema_version=schema_version).decode()

@@ -7,6 +7,7 @@ import decimal
 import json
 from typing import Any
 
+import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -63,6 +64,8 @@ def test_generated_events_encode_as_dumps_does(version: str) -> None:
             return  # the models reject it (e.g. 5.0 for an integer): nothing to write
         assert encode(event) == reference(event)
         assert encode_line(event, schema_version=version) == reference(event, version) + b"\n"
+        # The event's wire dict (what a dicts producer builds) is written with the same bytes.
+        assert encode_line(orjson.loads(encode(event))) == reference(event) + b"\n"
 
     check()
 

@@ -118,8 +118,11 @@ def test_pending_lines_are_written_when_the_emitter_is_collected(tmp_path: Path)
     assert path.read_text() == '{"type":"turn.started"}\n'
 
 
-@pytest.mark.parametrize("flush_every", [1, None])
-def test_many_threads_never_interleave_lines(tmp_path: Path, flush_every: int | None) -> None:
+@pytest.mark.parametrize("as_dict", [False, True], ids=["models", "dicts"])
+@pytest.mark.parametrize("flush_every", [1, 7, None])
+def test_many_threads_never_interleave_lines(
+    tmp_path: Path, flush_every: int | None, as_dict: bool
+) -> None:
     path = tmp_path / "events.jsonl"
     threads, per_thread = 8, 400
     emitter = JsonlEmitter(path, flush_every=flush_every, buffer_size=4096)
@@ -136,7 +139,8 @@ def test_many_threads_never_interleave_lines(tmp_path: Path, flush_every: int | 
                 aggregated_output="y" * (i % 300),
                 status="in_progress",
             )
-            target(vee.ItemUpdatedEvent(item=vee.ThreadItem(root=item)))
+            event = vee.ItemUpdatedEvent(item=vee.ThreadItem(root=item))
+            target(orjson.loads(vee.dumps(event)) if as_dict else event)
 
     workers = [threading.Thread(target=work, args=(n,)) for n in range(threads)]
     for w in workers:

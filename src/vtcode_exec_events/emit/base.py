@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, runtime_checkable
 
 from pydantic import BaseModel
@@ -69,7 +69,10 @@ class SinkFailures:
             self.last = exc
             first = self.count == 1
         if first:
-            tag = getattr(event, "type", None) if isinstance(event, BaseModel) else None
+            if isinstance(event, BaseModel):
+                tag = getattr(event, "type", None)
+            else:
+                tag = event.get("type") if isinstance(event, Mapping) else None
             what = f" (event {tag!r})" if isinstance(tag, str) else ""
             LOGGER.warning(
                 "event sink %s failed%s; further failures are counted, not logged",
@@ -92,7 +95,7 @@ class Isolated:
         self.failures = SinkFailures(name or emitter_name(emitter))
         self.raise_errors = raise_errors
 
-    def __call__(self, event: Event, /) -> None:
+    def __call__(self, event: Event | Mapping[str, Any], /) -> None:
         try:
             self.emitter(event)
         except Exception as exc:
@@ -132,7 +135,7 @@ class FanOut:
                 flat.extend(item)
         self.emitters: tuple[Isolated, ...] = tuple(isolate(e) for e in flat)
 
-    def __call__(self, event: Event, /) -> None:
+    def __call__(self, event: Event | Mapping[str, Any], /) -> None:
         for emitter in self.emitters:
             emitter(event)
 

@@ -2,26 +2,40 @@
 
 from __future__ import annotations
 
-import collections
 import io
 import os
 import sys
 import threading
 import time
 import weakref
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
-from pydantic import BaseModel
+import orjson
 
 from vtcode_exec_events.emit.base import SinkFailures
-from vtcode_exec_events.fastwire import encode_line, schema_version_of
+from vtcode_exec_events.fastwire import (
+    LINE_OPTIONS,
+    Encodable,
+    encode_line,
+    hook,
+    not_an_event,
+    schema_version_of,
+)
 
 if TYPE_CHECKING:
     from vtcode_exec_events import Event
 
 __all__ = ["JsonlEmitter"]
 
+_dumps = orjson.dumps  # one global lookup on the hot path, not two
 _APPEND = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_CLOEXEC", 0)
+
+
+class _Closed(list[bytes]):
+    """The buffer of a closed emitter: taking a line is an error, not a silent loss."""
+
+    def append(self, line: bytes, /) -> NoReturn:
+        raise ValueError("the emitter is closed")
 
 
 class _Sink:
@@ -36,14 +50,15 @@ class _Sink:
         self.stream = stream
         self.text = text
         self.owned = owned
-        #: Whole lines waiting to go out. Producers append without the lock (a deque's
-        #: append and popleft are atomic); only writers, one at a time, take the lock and
-        #: pop from the left, so no line is lost or reordered. ``size`` and ``pending`` only
-        #: trigger writes, so a lost update between threads merely delays one.
-        self.buffer: collections.deque[bytes] = collections.deque()
-        self.size = 0
-        self.pending = 0
+        #: Whole lines waiting to go out. Producers append without the lock
+        #: (``list.append`` is atomic); writers, one at a time under the lock, take the
+        #: first ``n`` lines and delete exactly those, so a line appended meanwhile waits
+        #: for the next write and no line is lost, torn or reordered.
+        self.buffer: list[bytes] = []
+        #: Lines written, and lines taken since the last write (counted only when
+        #: ``flush_every`` asks for it).
         self.written = 0
+        self.pending = 0
         self.last_write = time.monotonic()
         self.torn = False
         self.closed = False
@@ -51,14 +66,15 @@ class _Sink:
 
     def write_out(self) -> None:
         """Write the buffered lines; called with the lock held."""
-        pop = self.buffer.popleft
-        lines = [pop() for _ in range(len(self.buffer))]
-        self.size = 0
+        buffer = self.buffer
+        count = len(buffer)
         self.pending = 0
-        if lines:
-            self.write(b"".join(lines), len(lines))
+        if count:
+            data = buffer[0] if count == 1 else b"".join(buffer[:count])
+            del buffer[:count]
+            self.write(data, count)
 
-    def write(self, data: bytes, lines: int = 1) -> None:
+    def write(self, data: bytes, lines: int) -> None:
         """Write whole lines out; called with the lock held."""
         self.last_write = time.monotonic()
         self.written += lines
@@ -82,9 +98,9 @@ class _Sink:
                 return
             self.closed = True
             try:
-                if self.buffer:
-                    self.write_out()
+                self.write_out()
             finally:
+                self.buffer = _Closed()
                 if self.fd is not None and self.owned:
                     os.close(self.fd)
                 elif self.stream is not None and self.owned:
@@ -106,7 +122,12 @@ class JsonlEmitter:
     text or binary (``sys.stdout`` works). Lines are bare events, as ``vtcode exec --json``
     prints them, or with ``envelope=True`` the ``{"schema_version", "event"}`` envelope VT
     Code's session store writes; the envelope carries ``schema_version`` if given, else the
-    version of the event's models (``EVENT_SCHEMA_VERSION`` for the top-level classes).
+    version of the event's models (``EVENT_SCHEMA_VERSION`` for the top-level classes and
+    for dicts).
+
+    Events are models, or wire-shaped dicts (typed with ``vtcode_exec_events.dicts``) for
+    the fastest path: a dict is written as it is, keys in its own order, with no runtime
+    check (see ``fastwire``). Anything that does not encode to a JSON object is refused.
 
     Flushing: lines are buffered whole and written out when ``flush_every`` lines are
     pending (default 1: every event is written at once), when ``flush_interval`` seconds
@@ -115,7 +136,7 @@ class JsonlEmitter:
     ``flush_every=None`` leaves batching to the other triggers.
 
     Threads may share one emitter: lines are queued whole and written by one thread at a time
-    (with ``flush_every=1``, under a lock; batched, producers append to a deque without
+    (with ``flush_every=1``, under a lock; batched, producers append to a list without
     waiting and whoever triggers a write drains it in order). For a path, the buffer only
     ever holds whole lines and goes out with ``write(2)`` on an ``O_APPEND`` descriptor, so a
     reader never sees half a line from a completed flush, and several emitters (or
@@ -148,43 +169,41 @@ class JsonlEmitter:
         self.envelope = envelope
         self.schema_version = schema_version
         self.flush_every = flush_every
-        self._every = sys.maxsize if flush_every is None else max(1, flush_every)
         self.flush_interval = flush_interval
         self.buffer_size = buffer_size
         self.raise_errors = raise_errors
         self.failures = SinkFailures(f"JsonlEmitter({self.name})")
         self._finalizer = weakref.finalize(self, self._sink.close)
+        # What the hot path reads: the buffer, the bytes in it (``_size``: it only triggers
+        # writes, so an update lost between threads delays one), and how many call for
+        # ``_taken`` (``buffer_size`` when only the size triggers a write, else 0: every
+        # line). No bound method is kept on the instance: that cycle would delay the
+        # finalizer.
+        self._every = sys.maxsize if flush_every is None else max(1, flush_every)
+        self._buffer = self._sink.buffer
+        self._size = 0
+        only_size = self._every == sys.maxsize and flush_interval is None
+        self._limit = buffer_size if only_size else 0
 
-    def __call__(self, event: Event | BaseModel, /) -> None:
+    def __call__(self, event: Event | Encodable, /) -> None:
+        # The hot path (see benchmarks/emit): encode, append, compare. For a bare event it
+        # is ``encode_line`` inlined; the envelope and every unusual value go through it.
         try:
             if self.envelope:
                 version = self.schema_version or schema_version_of(event)
                 line = encode_line(event, schema_version=version)
             else:
-                line = encode_line(event)
-            sink = self._sink
-            if sink.closed:
-                raise ValueError(f"JsonlEmitter({self.name}) is closed")
-            if self._every == 1:  # the default: each line straight out, in order
-                with sink.lock:
-                    if sink.closed:
-                        raise ValueError(f"JsonlEmitter({self.name}) is closed")
-                    sink.write(line)
-                return
-            sink.buffer.append(line)
-            sink.size += len(line)
-            sink.pending += 1
-            if (
-                sink.pending >= self._every
-                or sink.size >= self.buffer_size
-                or (
-                    self.flush_interval is not None
-                    and time.monotonic() - sink.last_write >= self.flush_interval
-                )
-            ):
-                with sink.lock:
-                    if not sink.closed:
-                        sink.write_out()
+                try:
+                    line = _dumps(event, hook, LINE_OPTIONS)
+                except (TypeError, KeyError):
+                    line = encode_line(event)  # pydantic's bytes, or the reason it cannot
+                if line[0] != 0x7B:  # "{"
+                    raise not_an_event(event)
+            self._buffer.append(line)
+            size = self._size + len(line)
+            self._size = size
+            if size >= self._limit:
+                self._taken()
         except Exception as exc:
             if self.raise_errors:
                 raise
@@ -192,13 +211,37 @@ class JsonlEmitter:
 
     emit = __call__
 
-    def flush(self) -> None:
-        """Write out the buffered lines now."""
+    def _taken(self) -> None:
+        """After a line was buffered: write out if a trigger says so."""
+        if self._every == 1:  # the default: every line straight out
+            self._write_out()
+            return
         sink = self._sink
+        sink.pending += 1
+        if (
+            sink.pending >= self._every
+            or self._size >= self.buffer_size
+            or (
+                self.flush_interval is not None
+                and time.monotonic() - sink.last_write >= self.flush_interval
+            )
+        ):
+            self._write_out()
+
+    def _write_out(self) -> None:
+        sink = self._sink
+        with sink.lock:
+            if sink.closed:
+                raise ValueError("the emitter is closed")
+            self._size = 0
+            sink.write_out()
+
+    def flush(self) -> None:
+        """Write out the buffered lines now (nothing to do once closed)."""
+        if self._sink.closed:
+            return
         try:
-            with sink.lock:
-                if sink.buffer and not sink.closed:
-                    sink.write_out()
+            self._write_out()
         except Exception as exc:
             if self.raise_errors:
                 raise
@@ -206,6 +249,7 @@ class JsonlEmitter:
 
     def close(self) -> None:
         """Flush and close (a stream is closed only if ``close_stream=True``)."""
+        self._buffer = _Closed()  # from now on events are refused, not buffered
         try:
             self._finalizer()
         except Exception as exc:

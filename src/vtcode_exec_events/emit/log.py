@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -27,7 +28,8 @@ class LogEmitter:
     serialized when the logger is not enabled for that level. For structured handlers the
     record also carries these attributes:
 
-    - ``schema_version``: the version of the event's models (or the one given);
+    - ``schema_version``: the version of the event's models (or the one given;
+      ``EVENT_SCHEMA_VERSION`` for a dict);
     - ``event_type``: the event's ``type`` tag, e.g. ``item.completed``;
     - ``vtcode_event``: the same JSON text as the message.
 
@@ -53,12 +55,12 @@ class LogEmitter:
         self.raise_errors = raise_errors
         self.failures = SinkFailures(f"LogEmitter({self.logger.name})")
 
-    def __call__(self, event: Event | BaseModel, /) -> None:
+    def __call__(self, event: Event | BaseModel | Mapping[str, Any], /) -> None:
         if not self.logger.isEnabledFor(self.level):
             return
         try:
             text = encode(event).decode()
-            tag = getattr(event, "type", None)
+            tag = event.get("type") if isinstance(event, Mapping) else getattr(event, "type", None)
             extra = {
                 "schema_version": self.schema_version or schema_version_of(event),
                 "event_type": tag if isinstance(tag, str) else None,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, RootModel
 
 from vtcode_exec_events.emit.base import SinkFailures
+from vtcode_exec_events.wire import parse_event
 
 try:
     from opentelemetry import trace
@@ -133,6 +134,8 @@ class OtelEmitter:
     current span instead (same names and attributes; ``error`` sets the current span's
     status); with no recording span current, nothing is recorded.
 
+    A wire-shaped dict is read with the newest models first, so it gets the same spans as
+    the model would (a dict the models reject is a failure, counted like any other).
     ``tracer`` defaults to the global tracer provider's tracer for ``vtcode_exec_events``.
     Exceptions never reach the producer (unless ``raise_errors=True``): they are counted
     in ``failures`` and logged once.
@@ -156,8 +159,10 @@ class OtelEmitter:
         self.raise_errors = raise_errors
         self.failures = SinkFailures(f"OtelEmitter({mode})")
 
-    def __call__(self, event: Event | BaseModel, /) -> None:
+    def __call__(self, event: Event | BaseModel | Mapping[str, Any], /) -> None:
         try:
+            if not isinstance(event, BaseModel):  # a wire-shaped dict: read with the models
+                event = parse_event(event)
             self._record(_unwrap(event))
         except Exception as exc:
             if self.raise_errors:
