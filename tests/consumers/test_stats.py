@@ -44,6 +44,7 @@ def test_every_line_is_counted_and_every_bad_line_is_named() -> None:
         "pointer": "/thread_id",
         "message": "Field required",
         "kind": "schema",
+        "severity": "error",
     }
     assert errors[6]["kind"] == "version"
     assert "newer than the newest known version" in errors[6]["message"]

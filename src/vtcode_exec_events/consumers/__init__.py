@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from vtcode_exec_events.consumers.reader import LineError, LogLine, open_log, read_log
+from vtcode_exec_events.consumers.reader import Issue, LogLine, open_log, read_log
 from vtcode_exec_events.consumers.stats import Stats, collect
 from vtcode_exec_events.consumers.timeline import TimelineEntry, replay
 
 __all__ = [
-    "LineError",
+    "Issue",
     "LogLine",
     "Stats",
     "TimelineEntry",

@@ -12,33 +12,10 @@ from pydantic import BaseModel
 from vtcode_exec_events.errors import WireFormatError
 from vtcode_exec_events.registry import versions
 from vtcode_exec_events.validate.reader import STDIN, display_name, open_input
+from vtcode_exec_events.validate.result import KINDS, Issue, Kind
 from vtcode_exec_events.wire import parse_line
 
-__all__ = ["STDIN", "LineError", "LogLine", "display_name", "open_log", "read_log"]
-
-
-@dataclass(frozen=True)
-class LineError:
-    """Why one line could not be parsed; the same fields as the validator's JSON errors."""
-
-    file: str
-    line: int
-    pointer: str
-    message: str
-    kind: str
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "file": self.file,
-            "line": self.line,
-            "pointer": self.pointer,
-            "message": self.message,
-            "kind": self.kind,
-        }
-
-    def __str__(self) -> str:
-        where = f" at {self.pointer}" if self.pointer else ""
-        return f"{self.file}:{self.line}{where}: {self.message} [{self.kind}]"
+__all__ = ["STDIN", "Issue", "LogLine", "display_name", "open_log", "read_log"]
 
 
 @dataclass(frozen=True)
@@ -52,7 +29,8 @@ class LogLine:
     #: for a bare line); ``None`` when the line is invalid.
     version: str | None
     enveloped: bool
-    error: LineError | None = None
+    #: Why the line could not be parsed: the validator's ``Issue`` (severity ``error``).
+    error: Issue | None = None
 
 
 @contextlib.contextmanager
@@ -96,7 +74,7 @@ def parse(
     requires). The error reported for a bare line is the newest version's.
     """
     if not raw.strip():
-        error = LineError(file, number, "", "empty line: expected one JSON event", "json")
+        error = Issue(number, "", "empty line: expected one JSON event", "json", file=file)
         return LogLine(file, number, None, None, False, error)
     first: WireFormatError | None = None
     for version in candidates or _bare_versions(schema_version):
@@ -112,8 +90,16 @@ def parse(
             return LogLine(file, number, parsed.event, parsed.schema_version, True)
         return LogLine(file, number, parsed.event, version, False)
     assert first is not None
-    error = LineError(file, number, first.pointer, first.message, first.kind)
+    error = Issue(number, first.pointer, first.message, _kind(first.kind), file=file)
     return LogLine(file, number, None, None, False, error)
+
+
+def _kind(kind: str) -> Kind:
+    """A parse error's kind as the validator names it (``schema`` for anything else)."""
+    for known in KINDS:
+        if kind == known:
+            return known
+    return "schema"
 
 
 def read_log(path: str, *, schema_version: str | None = None) -> Iterator[LogLine]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, RootModel
 
-from vtcode_exec_events.consumers.reader import LineError, LogLine
+from vtcode_exec_events.consumers.reader import Issue, LogLine
 from vtcode_exec_events.registry import version_key
 
 __all__ = [
@@ -159,7 +159,7 @@ class Stats:
     costed_threads: int = 0
     failures: list[Failure] = field(default_factory=list)
     failure_count: int = 0
-    errors: list[LineError] = field(default_factory=list)
+    errors: list[Issue] = field(default_factory=list)
 
     # -- feeding ---------------------------------------------------------------------------
 
@@ -348,7 +348,7 @@ class Stats:
                 "count": self.failure_count,
                 "shown": [f.to_json() for f in self.failures],
             },
-            "errors": {"count": self.invalid, "shown": [e.to_json() for e in self.errors]},
+            "errors": {"count": self.invalid, "shown": [e.as_dict() for e in self.errors]},
         }
 
 
