@@ -14,10 +14,11 @@ model's ``__dict__``: wrong bytes, nothing else done); the model emitter with it
 ``flush_every=1`` (one ``write(2)`` per event) and on a real temporary file; pydantic's
 serializer and ``vtcode_exec_events.dumps`` for reference. The emitters write to
 ``/dev/null`` so the figure is the emitter's own cost, not the disk's. ``--check`` exits 1
-when the batched emitter fed dicts costs more than ``--target`` (default 3) times the floor;
-the model rows are reported against the same target. ``--stream output`` pads the command's
-output chunks to 2 KiB, as a real test run. Each row is the median over ``--processes`` fresh
-processes (default 5) of its ratio to that process's floor.
+when the batched emitter fed dicts through ``emit`` (the method of the crate's
+``EventEmitter`` trait) costs more than ``--target`` (default 3) times the floor; calling the
+instance and feeding models are reported against the same target. ``--stream output`` pads
+the command's output chunks to 2 KiB, as a real test run. Each row is the median over
+``--processes`` fresh processes (default 5) of its ratio to that process's floor.
 """
 
 from __future__ import annotations
@@ -270,13 +271,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'path':<36}{'ns/event':>10}{'ratio':>8}")
     for name, ns, ratio in zip(names, ns_medians, medians, strict=True):
         print(f"{name:<36}{ns:>10.0f}{ratio:>7.2f}x")
-    ratios = {}
-    for form, ratio in zip(("dicts", "models"), medians[1:3], strict=True):
-        ratios[form] = ratio
-        verdict = "within" if ratio <= args.target else "ABOVE"
-        target = f"{verdict} the {args.target:g}x target"
-        print(f"JsonlEmitter (batched, {form}) / floor = {ratio:.2f}x, {target}")
-    return 1 if args.check and ratios["dicts"] > args.target else 0
+    ratio = dict(zip(names, medians, strict=True))
+    verdicts = [
+        ("dicts, emitter.emit(event)", ratio["JsonlEmitter.emit(dict), batched"]),
+        ("dicts, emitter(event)", ratio["JsonlEmitter(dict), batched"]),
+        ("models, emitter(event)", ratio["JsonlEmitter(model), batched"]),
+    ]
+    for form, value in verdicts:
+        verdict = "within" if value <= args.target else "ABOVE"
+        print(
+            f"JsonlEmitter ({form}) / floor = {value:.2f}x, {verdict} the {args.target:g}x target"
+        )
+    return 1 if args.check and verdicts[0][1] > args.target else 0
 
 
 if __name__ == "__main__":
