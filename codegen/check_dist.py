@@ -49,11 +49,12 @@ def check_wheel(wheel: Path) -> None:
         for document in sorted((ROOT / "schema" / version).glob("*.json")):
             path = f"{PACKAGE}/schema/{version}/{document.name}"
             expect(path in names, f"{wheel.name} lacks {path}")
-        module = f"{PACKAGE}/models/v{version.replace('.', '_')}.py"
-        expect(module in names, f"{wheel.name} lacks the generated models {module}")
+        for kind in ("models", "dicts"):
+            module = f"{PACKAGE}/{kind}/v{version.replace('.', '_')}.py"
+            expect(module in names, f"{wheel.name} lacks the generated {kind} {module}")
     entry_points = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
     expect(bool(entry_points), f"{wheel.name} declares no console script")
-    print(f"ok: {wheel.name} carries schema {', '.join(versions())}, models and py.typed")
+    print(f"ok: {wheel.name} carries schema {', '.join(versions())}, models, dicts, py.typed")
 
 
 def check_sdist(sdist: Path) -> None:
@@ -129,6 +130,19 @@ def smoke(wheel: Path) -> None:
             work,
         ).strip()
         expect(parsed == "parsed", "parsing the sample log with the models failed")
+        emitted = run(
+            [
+                str(python),
+                "-c",
+                "import sys\n"
+                "from vtcode_exec_events.dicts import TurnStartedEvent\n"
+                "from vtcode_exec_events.emit import JsonlEmitter\n"
+                "event: TurnStartedEvent = {'type': 'turn.started'}\n"
+                "JsonlEmitter(sys.stdout)(event)",
+            ],
+            work,
+        ).strip()
+        expect(emitted == '{"type":"turn.started"}', f"emitting a dict event wrote {emitted!r}")
         run([cli, "validate", "logs/session.jsonl", "logs/exec.jsonl"], work)
         otel = "from vtcode_exec_events.emit import OtelEmitter; print(OtelEmitter.__name__)"
         missing = subprocess.run([str(python), "-c", otel], cwd=work, capture_output=True)
