@@ -123,9 +123,9 @@ def _default(value: Any) -> Any:
     while spec is _ROOT:
         value = value.__dict__["root"]
         spec = _SPECS[value.__class__]
-    if spec.__class__ is not tuple:
-        if spec is _PLAIN:  # a root's plain value, or one orjson will refuse again
+        if spec is _PLAIN:  # a root holding a plain value: orjson writes it (or refuses it)
             return value
+    if spec.__class__ is not tuple:  # not a model (orjson could not write it), or refused
         raise _Unsupported(value.__class__.__name__)
     fields = value.__dict__
     if len(fields) != spec[0]:

@@ -132,4 +132,8 @@ def test_otel_emitter_reads_dicts_with_the_models() -> None:
     assert dict(first.attributes or {}) == dict(second.attributes or {})
     assert emitter.failures.count == 1
     assert isinstance(emitter.failures.last, vee.WireFormatError)
+    emitter(line)  # JSON text is not an event either
+    assert emitter.failures.count == 2
+    assert str(emitter.failures.last) == "an event is a model or a mapping, not str"
+    assert len(exporter.get_finished_spans()) == 2
     provider.shutdown()

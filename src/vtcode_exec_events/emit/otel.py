@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, RootModel
 
 from vtcode_exec_events.emit.base import SinkFailures
+from vtcode_exec_events.fastwire import not_an_event
 from vtcode_exec_events.wire import parse_event
 
 try:
@@ -161,8 +162,10 @@ class OtelEmitter:
 
     def __call__(self, event: Event | BaseModel | Mapping[str, Any], /) -> None:
         try:
-            if not isinstance(event, BaseModel):  # a wire-shaped dict: read with the models
+            if isinstance(event, Mapping):  # a wire-shaped dict: read with the models
                 event = parse_event(event)
+            elif not isinstance(event, BaseModel):
+                raise not_an_event(event)
             self._record(_unwrap(event))
         except Exception as exc:
             if self.raise_errors:
