@@ -33,7 +33,8 @@ def _wheel(tmp_path: Path, leave_out: str = "") -> Path:
             f"vtcode_exec_events/schema/{version}/{p.name}"
             for p in (ROOT / "schema" / version).glob("*.json")
         ]
-        names.append(f"vtcode_exec_events/models/v{version.replace('.', '_')}.py")
+        module = f"v{version.replace('.', '_')}.py"
+        names += [f"vtcode_exec_events/models/{module}", f"vtcode_exec_events/dicts/{module}"]
     path = tmp_path / "vtcode_exec_events-0.1.0-py3-none-any.whl"
     with zipfile.ZipFile(path, "w") as archive:
         for name in names:
@@ -52,6 +53,7 @@ def test_a_complete_wheel_passes(tmp_path: Path) -> None:
         "vtcode_exec_events/py.typed",
         "vtcode_exec_events/schema/0.4.0/usage.schema.json",
         "vtcode_exec_events/models/v0_11_0.py",
+        "vtcode_exec_events/dicts/v0_4_0.py",
     ],
 )
 def test_a_wheel_missing_a_file_fails_naming_it(tmp_path: Path, missing: str) -> None:
