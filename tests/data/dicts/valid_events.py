@@ -85,3 +85,16 @@ old_usage: v0_1_0.Usage = {"input_tokens": 1, "cached_input_tokens": 0, "output_
 old_turn: v0_1_0.TurnCompletedEvent = {"type": "turn.completed", "usage": old_usage}
 
 stream: list[ThreadEvent] = [started, running, completed, turn, done]
+
+# Every emitter takes them as they are, alone or through a fan-out.
+import io  # noqa: E402
+import logging  # noqa: E402
+
+from vtcode_exec_events.emit import FanOut, JsonlEmitter, LogEmitter  # noqa: E402
+
+sink = JsonlEmitter(io.StringIO(), flush_every=None)
+for event in stream:
+    sink(event)
+    sink.emit(event)
+with FanOut(sink, LogEmitter(logging.getLogger("producer"))) as fan:
+    fan(enveloped["event"])
