@@ -6,13 +6,14 @@ import importlib.util
 import json
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
+
+from tests.foundation.codegen_project import copy_project, run_generate
 
 ROOT = Path(__file__).resolve().parents[2]
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -118,47 +119,30 @@ def test_schema_text_stays_inert_in_generated_code(tmp_path: Path) -> None:
     compile(source, str(target), "exec")
 
 
-def _copy_project(dest: Path, versions: list[str]) -> Path:
-    shutil.copytree(ROOT / "codegen", dest / "codegen")
-    shutil.copytree(ROOT / "src", dest / "src", ignore=shutil.ignore_patterns("__pycache__"))
-    for version in versions:
-        shutil.copytree(ROOT / "schema" / version, dest / "schema" / version)
-    return dest
-
-
-def _run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(project / "codegen" / "generate.py"), *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
 def test_check_generated_fails_after_a_hand_edit(tmp_path: Path) -> None:
-    project = _copy_project(tmp_path / "p", ["0.1.0", "0.2.0"])
-    assert _run(project).returncode == 0
-    assert _run(project, "--check").returncode == 0
+    project = copy_project(tmp_path / "p", ["0.1.0", "0.2.0"])
+    assert run_generate(project).returncode == 0
+    assert run_generate(project, "--check").returncode == 0
     models = project / "generated" / "vtcode_exec_events" / "models"
     module = models / "v0_2_0.py"
     module.write_text(module.read_text("utf-8").replace("class PlanItem", "class PlanItemX"))
-    result = _run(project, "--check")
+    result = run_generate(project, "--check")
     assert result.returncode == 1
     assert "generated/vtcode_exec_events/models/v0_2_0.py" in result.stderr
     assert "Run `nox -s generate`" in result.stderr
     (models / "stale.py").write_text("x = 1\n")
-    assert "stale.py (stale)" in _run(project, "--check").stderr
-    assert _run(project).returncode == 0
-    assert _run(project, "--check").returncode == 0
+    assert "stale.py (stale)" in run_generate(project, "--check").stderr
+    assert run_generate(project).returncode == 0
+    assert run_generate(project, "--check").returncode == 0
     assert not (models / "stale.py").exists()
 
 
 def test_generation_is_deterministic(tmp_path: Path) -> None:
-    project = _copy_project(tmp_path / "p", ["0.4.0"])
-    assert _run(project).returncode == 0
+    project = copy_project(tmp_path / "p", ["0.4.0"])
+    assert run_generate(project).returncode == 0
     module = project / "generated" / "vtcode_exec_events" / "models" / "v0_4_0.py"
     first = module.read_bytes()
-    assert _run(project).returncode == 0
+    assert run_generate(project).returncode == 0
     assert module.read_bytes() == first
     assert (
         first == (ROOT / "generated" / "vtcode_exec_events" / "models" / "v0_4_0.py").read_bytes()
