@@ -96,10 +96,7 @@ def parse(
 
 def _kind(kind: str) -> Kind:
     """A parse error's kind as the validator names it (``schema`` for anything else)."""
-    for known in KINDS:
-        if kind == known:
-            return known
-    return "schema"
+    return kind if kind in KINDS else "schema"
 
 
 def read_log(path: str, *, schema_version: str | None = None) -> Iterator[LogLine]:
