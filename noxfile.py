@@ -59,14 +59,14 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over src/."""
-    session.install("-e", ".", *_group("typecheck"))
+    session.install("-e", ".[trace]", *_group("typecheck"))
     session.run("mypy")
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
     """The test suite (bounded property tests included)."""
-    session.install("-e", ".[otel]", *_group("test"), *_group("codegen"))
+    session.install("-e", ".[otel,trace]", *_group("test"), *_group("codegen"))
     session.run("pytest", "--junitxml=.nox/pytest-junit.xml", *session.posargs)
 
 

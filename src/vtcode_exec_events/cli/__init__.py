@@ -17,6 +17,7 @@ COMMANDS: dict[str, str] = {
     "replay": "vtcode_exec_events.cli.replay:command",
     "schema": "vtcode_exec_events.cli.schema:group",
     "stats": "vtcode_exec_events.cli.stats:command",
+    "trace": "vtcode_exec_events.cli.trace:command",
     "validate": "vtcode_exec_events.cli.validate:command",
 }
 
