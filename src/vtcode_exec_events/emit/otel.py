@@ -6,7 +6,9 @@ Needs the ``otel`` extra (``pip install 'vtcode-exec-events[otel]'``, which pull
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+import time
+from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -24,8 +26,16 @@ except ImportError as exc:  # without the `otel` extra (tested with a blocked im
         "OtelEmitter needs OpenTelemetry: pip install 'vtcode-exec-events[otel]'"
     ) from exc
 
+from vtcode_exec_events.emit.genai import (
+    DEFAULT_CONTENT_LIMIT,
+    DEFAULT_MAX_OPEN_ITEMS,
+    GenAiTraces,
+)
+
 if TYPE_CHECKING:
     from vtcode_exec_events import Event
+
+MODES = ("spans", "events", "gen_ai")
 
 __all__ = ["SPAN_NAMED_EVENTS", "OtelEmitter", "harness_debug_name", "span_attributes", "span_name"]
 
@@ -126,7 +136,7 @@ def _harness_event(event: Any) -> Mapping[str, AttributeValue] | None:
 
 
 class OtelEmitter:
-    """Turns each event into an OpenTelemetry span, as the crate's ``OtelEmitter`` does.
+    """Turns events into OpenTelemetry spans: as the crate does, or as GenAI agent traces.
 
     ``mode="spans"`` (default) starts and ends one span per event, a child of the current
     span, named and attributed as in ``span_name``/``span_attributes``; a completed harness
@@ -135,22 +145,37 @@ class OtelEmitter:
     current span instead (same names and attributes; ``error`` sets the current span's
     status); with no recording span current, nothing is recorded.
 
+    ``mode="gen_ai"`` builds the OpenTelemetry GenAI span tree: one ``invoke_agent vtcode``
+    trace per thread, a ``turn`` span per turn, an ``execute_tool {tool}`` span per command,
+    MCP call, tool invocation or web search (see ``docs/otel.md``). Only that mode reads
+    ``capture_content`` (default: the ``OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT``
+    environment variable), ``openinference`` (OpenInference aliases), ``clock`` (nanoseconds
+    since the epoch, per event), ``max_open_items``, ``content_limit`` and
+    ``extra_attributes`` (added to every span).
+
     A wire-shaped dict is read with the newest models first, so it gets the same spans as
     the model would (a dict the models reject is a failure, counted like any other).
     ``tracer`` defaults to the global tracer provider's tracer for ``vtcode_exec_events``.
     Exceptions never reach the producer (unless ``raise_errors=True``): they are counted
-    in ``failures`` and logged once.
+    in ``failures`` and logged once. ``close()`` (or leaving a ``with`` block) ends every
+    span still open; events after it are refused (counted as failures).
     """
 
     def __init__(
         self,
         tracer: Tracer | None = None,
         *,
-        mode: Literal["spans", "events"] = "spans",
+        mode: Literal["spans", "events", "gen_ai"] = "spans",
         raise_errors: bool = False,
+        capture_content: bool | None = None,
+        openinference: bool = False,
+        clock: Callable[[], int] = time.time_ns,
+        max_open_items: int = DEFAULT_MAX_OPEN_ITEMS,
+        content_limit: int = DEFAULT_CONTENT_LIMIT,
+        extra_attributes: Mapping[str, Any] | None = None,
     ) -> None:
-        if mode not in ("spans", "events"):
-            raise ValueError(f"mode must be 'spans' or 'events', not {mode!r}")
+        if mode not in MODES:
+            raise ValueError(f"mode must be 'spans', 'events' or 'gen_ai', not {mode!r}")
         if tracer is None:
             from vtcode_exec_events import __version__
 
@@ -159,20 +184,63 @@ class OtelEmitter:
         self.mode = mode
         self.raise_errors = raise_errors
         self.failures = SinkFailures(f"OtelEmitter({mode})")
+        self.closed = False
+        self._lock = threading.Lock()
+        self.genai: GenAiTraces | None = None
+        if mode == "gen_ai":
+            self.genai = GenAiTraces(
+                tracer,
+                capture_content=capture_content,
+                openinference=openinference,
+                clock=clock,
+                max_open_items=max_open_items,
+                content_limit=content_limit,
+                extra_attributes=extra_attributes,
+            )
 
     def __call__(self, event: Event | BaseModel | Mapping[str, Any], /) -> None:
         try:
+            if self.closed:
+                raise ValueError("OtelEmitter is closed")
             if isinstance(event, Mapping):  # a wire-shaped dict: read with the models
                 event = parse_event(event)
             elif not isinstance(event, BaseModel):
                 raise not_an_event(event)
-            self._record(_unwrap(event))
+            if self.genai is not None:
+                with self._lock:
+                    self.genai.record(event)
+            else:
+                self._record(_unwrap(event))
         except Exception as exc:
             if self.raise_errors:
                 raise
             self.failures.record(exc, event)
 
     emit = __call__
+
+    def close(self) -> None:
+        """End every open span (``gen_ai`` mode); later events are refused. Idempotent."""
+        with self._lock:
+            if self.closed:
+                return
+            self.closed = True
+            if self.genai is None:
+                return
+            try:
+                self.genai.close()
+            except Exception as exc:
+                if self.raise_errors:
+                    raise
+                self.failures.record(exc)
+
+    def __enter__(self) -> OtelEmitter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"OtelEmitter(mode={self.mode!r}, failures={self.failures.count})"
 
     def _record(self, event: Any) -> None:
         name = span_name(event)
