@@ -240,7 +240,9 @@ def command(
         click.echo(EXTRA_MISSING, err=True)
         sys.exit(2)
 
-    logging.getLogger("vtcode_exec_events.emit").addHandler(logging.NullHandler())
+    quiet = logging.getLogger("vtcode_exec_events.emit")  # failures are reported below
+    if not any(isinstance(h, logging.NullHandler) for h in quiet.handlers):
+        quiet.addHandler(logging.NullHandler())
     clock = synthetic_clock(start_ns, max(1, int(step_ms * 1e6)))
     with _exporter_errors() as last_error:
         exporter = OTLPSpanExporter(endpoint=url, headers=header_map, timeout=timeout)
