@@ -14,7 +14,8 @@ BLOCK = re.compile(r"<!-- otel-tree:start -->\n```text\n(.*?)\n```\n<!-- otel-tr
 
 def _example() -> ModuleType:
     spec = importlib.util.spec_from_file_location("otel_tree", ROOT / "examples" / "otel_tree.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
