@@ -181,10 +181,11 @@ def test_missing_log_and_bad_start(tmp_path: Path) -> None:
     missing = otel_here(str(tmp_path / "nope.jsonl"), "--endpoint", "http://127.0.0.1:9")
     assert missing.exit_code == 2
     assert "does not exist" in missing.stderr
-    bad = otel_here(str(SESSION), "--endpoint", "http://127.0.0.1:9", "--start", "yesterday\x1b")
-    assert bad.exit_code == 2
-    assert "not a time" in bad.stderr
-    assert "\x1b" not in bad.stderr
+    for start in ("yesterday\x1b", "-5", "1e30", "nan", "9999999999999"):
+        bad = otel_here(str(SESSION), "--endpoint", "http://127.0.0.1:9", "--start", start)
+        assert bad.exit_code == 2, start
+        assert "not a time" in bad.stderr
+        assert "\x1b" not in bad.stderr
 
 
 def test_traces_url() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import threading
 from typing import Any
 
 import pytest
@@ -286,6 +287,58 @@ def test_thread_that_did_not_succeed_is_an_error(traced: Traced, subtype: str) -
     root = one(spans, "invoke_agent vtcode")
     assert root.status.status_code is StatusCode.ERROR
     assert attrs(root)["error.type"] == subtype
+
+
+def test_error_items_and_other_items_are_turn_events(traced: Traced) -> None:
+    error = {"id": "e1", "type": "error", "message": "tool timed out"}
+    change = {"id": "f1", "type": "file_change", "changes": [], "status": "failed"}
+    spans = traced.run(
+        [
+            STARTED,
+            TURN,
+            _line({"type": "item.started", "item": error}),  # not a span: noted when completed
+            _line({"type": "item.completed", "item": error}),
+            _line({"type": "item.completed", "item": change}),
+            TURN_DONE,
+        ]
+    )
+    turn = one(spans, "turn")
+    assert [(e.name, dict(e.attributes or {})) for e in turn.events] == [
+        ("vtcode.item.error", {"vtcode.item.id": "e1", "vtcode.item.type": "error"}),
+        (
+            "vtcode.item.file_change",
+            {
+                "vtcode.item.id": "f1",
+                "vtcode.item.type": "file_change",
+                "vtcode.file_change.count": 0,
+                "vtcode.file_change.status": "failed",
+            },
+        ),
+    ]
+    assert len(spans) == 2
+
+
+def test_threads_may_share_one_emitter(traced: Traced) -> None:
+    emit = traced.emitter()
+    emit(vee.parse_line(STARTED).event)
+    emit(vee.parse_line(TURN).event)
+
+    def work(worker: int) -> None:
+        for i in range(100):
+            emit(vee.parse_line(_cmd(f"w{worker}-{i}", "started")).event)
+            emit(vee.parse_line(_cmd(f"w{worker}-{i}", "completed", status="completed")).event)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    emit.close()
+    assert emit.failures.count == 0
+    assert traced.open_spans() == []
+    commands = by_name(traced.spans(), "execute_tool command_execution")
+    assert len(commands) == 800
+    assert all(s.status.status_code is StatusCode.UNSET for s in commands)
 
 
 def test_error_event_marks_a_thread_that_never_completes(traced: Traced) -> None:

@@ -49,16 +49,19 @@ def traces_url(endpoint: str) -> str:
 
 
 def _start_ns(text: str | None) -> int:
+    """Nanoseconds since the epoch; ``ValueError`` for anything OTLP cannot carry."""
     if text is None or text == "now":
         return time.time_ns()
     try:
-        return int(float(text) * 1e9)
+        seconds = float(text)
     except ValueError:
-        pass
-    when = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return int(when.timestamp() * 1e9)
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        seconds = when.timestamp()
+    if not 0 <= seconds < 2**63 / 1e9 - 10**7:  # room for the steps after it
+        raise ValueError(text)
+    return int(seconds * 1e9)
 
 
 def synthetic_clock(start_ns: int, step_ns: int) -> Callable[[], int]:
