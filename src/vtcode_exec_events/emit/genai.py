@@ -20,6 +20,7 @@ import orjson
 from opentelemetry import trace
 from opentelemetry.context import Context
 from opentelemetry.trace import Span, SpanKind, Status, StatusCode, Tracer
+from pydantic import RootModel
 
 __all__ = [
     "AGENT_NAME",
@@ -29,6 +30,9 @@ __all__ = [
     "INCOMPLETE",
     "GenAiTraces",
     "capture_from_env",
+    "saturate",
+    "unwrap",
+    "wire_value",
 ]
 
 #: The agent name of every root span (``invoke_agent vtcode``).
@@ -64,26 +68,29 @@ def capture_from_env(environ: Mapping[str, str] | None = None) -> bool:
     return value.strip().lower() in {"true", "1", "yes", "span_only", "span_and_event"}
 
 
-def _wire(value: Any) -> Any:
+def wire_value(value: Any) -> Any:
+    """An enum member's wire string; anything else as it is."""
     return value.value if isinstance(value, Enum) else value
 
 
-def _root(value: Any) -> Any:
-    while hasattr(value, "root") and not isinstance(value, (str, bytes, Mapping)):
+def unwrap(value: Any) -> Any:
+    """The value inside (nested) pydantic root models, e.g. an item inside ``ThreadItem``."""
+    while isinstance(value, RootModel):
         value = value.root
     return value
 
 
-def _int(value: Any) -> int:
+def saturate(value: Any) -> int:
+    """An integer attribute, saturated at ``i64::MAX`` as the crate does."""
     return min(int(value), I64_MAX)
 
 
 def _scalar(value: Any) -> bool | int | float | str | None:
-    value = _wire(_root(value))
+    value = wire_value(unwrap(value))
     if isinstance(value, bool | float | str):
         return value
     if isinstance(value, int):
-        return _int(value)
+        return saturate(value)
     return None
 
 
@@ -193,10 +200,10 @@ class GenAiTraces:
         if usage is None:
             return None
         return [
-            _int(usage.input_tokens),
-            _int(usage.output_tokens),
-            _int(usage.cached_input_tokens),
-            _int(getattr(usage, "cache_creation_tokens", 0) or 0),
+            saturate(usage.input_tokens),
+            saturate(usage.output_tokens),
+            saturate(usage.cached_input_tokens),
+            saturate(getattr(usage, "cache_creation_tokens", 0) or 0),
         ]
 
     # -- threads and turns -------------------------------------------------------------
@@ -264,7 +271,7 @@ class GenAiTraces:
                 span.set_attribute("vtcode.thread.total_cost_usd", float(cost))
             if self.capture and getattr(completed, "result", None) is not None:
                 thread.last_message = completed.result
-            subtype = str(_wire(completed.subtype))
+            subtype = str(wire_value(completed.subtype))
             if subtype != "success":
                 self._fail(span, subtype, f"thread ended: {subtype}")
         else:
@@ -288,7 +295,7 @@ class GenAiTraces:
 
     def record(self, event: Any) -> None:
         """Update the span tree with one event model; unknown events are ignored."""
-        event = _root(event)
+        event = unwrap(event)
         tag = getattr(event, "type", None)
         now = self.clock()
         if tag == "thread.started":
@@ -305,7 +312,7 @@ class GenAiTraces:
         elif tag in ("turn.completed", "turn.failed"):
             self._turn_ended(event, tag, now)
         elif tag in ("item.started", "item.updated", "item.completed"):
-            self._item(_root(event.item), tag, now)
+            self._item(unwrap(event.item), tag, now)
         elif tag == "error":
             thread = self._current(now)
             thread.error = event.message[:1024]
@@ -324,7 +331,7 @@ class GenAiTraces:
         if breakdown is not None:
             for key, value in breakdown:
                 if isinstance(value, int):
-                    attrs[f"vtcode.turn.token_breakdown.{key}"] = _int(value)
+                    attrs[f"vtcode.turn.token_breakdown.{key}"] = saturate(value)
         span = self._start("turn", thread.context, attrs, now)
         thread.turn = _Turn(span, trace.set_span_in_context(span, Context()), thread.turns)
 
@@ -362,7 +369,8 @@ class GenAiTraces:
             self._tool_output(thread, item, tag, now)
         elif kind in _TOOL_KINDS or kind == "plan":
             open_item = thread.items.get(item.id)
-            if open_item is None or open_item.completed_at is not None:
+            stale = open_item is not None and (open_item.completed_at or open_item.kind != kind)
+            if open_item is None or stale:  # new, or the same id again as another item
                 open_item = self._open_item(thread, item, kind, now)
             if tag == "item.completed":
                 self._complete(thread, item, open_item, now)
@@ -402,7 +410,7 @@ class GenAiTraces:
     def _complete(self, thread: _Thread, item: Any, opened: _Item, now: int) -> None:
         span = opened.span
         kind = opened.kind
-        status = str(_wire(getattr(item, "status", None)))
+        status = str(wire_value(getattr(item, "status", None)))
         if self.capture and kind != "plan":
             arguments = _arguments(item, kind)
             if arguments is not None:
@@ -417,7 +425,7 @@ class GenAiTraces:
                 code = item.exit_code
                 self._fail_item(opened, str(code) if code is not None else "command_failed")
         elif kind == "tool_invocation":
-            outcome = _wire(getattr(item, "outcome", None))
+            outcome = wire_value(getattr(item, "outcome", None))
             if outcome is not None:
                 span.set_attribute("vtcode.tool.outcome", outcome)
             if status == "failed":
@@ -457,7 +465,7 @@ class GenAiTraces:
             span.set_attribute("process.exit.code", item.exit_code)
         if self.capture:
             self._set_content(span, "gen_ai.tool.call.result", "output.value", item.output)
-        if str(_wire(item.status)) == "failed" and not invocation.failed:
+        if str(wire_value(item.status)) == "failed" and not invocation.failed:
             self._fail_item(invocation, "tool_failed")
         span.end(end_time=now)
 
@@ -467,13 +475,13 @@ class GenAiTraces:
             thread.last_message = item.text if self.capture else None
         elif kind == "file_change":
             attrs["vtcode.file_change.count"] = len(item.changes)
-            attrs["vtcode.file_change.status"] = str(_wire(item.status))
+            attrs["vtcode.file_change.status"] = str(wire_value(item.status))
         elif kind == "harness":
-            attrs["vtcode.harness.event"] = str(_wire(item.event))
+            attrs["vtcode.harness.event"] = str(wire_value(item.event))
             for key in ("exit_code", "attempt", "duration_ms"):
                 value = getattr(item, key, None)
                 if value is not None:
-                    attrs[f"vtcode.harness.{key}"] = _int(value)
+                    attrs[f"vtcode.harness.{key}"] = saturate(value)
         (thread.turn or thread).span.add_event(f"vtcode.item.{kind}", attrs, timestamp=now)
 
     def close(self) -> None:

@@ -9,10 +9,9 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping
-from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, RootModel
+from pydantic import BaseModel
 
 from vtcode_exec_events.emit.base import SinkFailures
 from vtcode_exec_events.fastwire import not_an_event
@@ -30,6 +29,9 @@ from vtcode_exec_events.emit.genai import (
     DEFAULT_CONTENT_LIMIT,
     DEFAULT_MAX_OPEN_ITEMS,
     GenAiTraces,
+    saturate,
+    unwrap,
+    wire_value,
 )
 
 if TYPE_CHECKING:
@@ -55,39 +57,23 @@ SPAN_NAMED_EVENTS = frozenset(
     }
 )
 
-I64_MAX = 2**63 - 1
 AttributeValue = str | bool | int | float
-
-
-def _unwrap(event: Any) -> Any:
-    while isinstance(event, RootModel):
-        event = event.root
-    return event
-
-
-def _wire(value: Any) -> Any:
-    return value.value if isinstance(value, Enum) else value
-
-
-def _int(value: Any) -> int:
-    """An integer attribute, saturated at ``i64::MAX`` as the crate does."""
-    return min(int(value), I64_MAX)
 
 
 def span_name(event: Event | BaseModel) -> str:
     """The span name of an event: its tag for the lifecycle events, else ``event``."""
-    tag = getattr(_unwrap(event), "type", None)
+    tag = getattr(unwrap(event), "type", None)
     return tag if isinstance(tag, str) and tag in SPAN_NAMED_EVENTS else "event"
 
 
 def harness_debug_name(kind: object) -> str:
     """Rust ``Debug`` name of a harness kind: ``verification_failed`` -> ``VerificationFailed``."""
-    return "".join(part.capitalize() for part in str(_wire(kind)).split("_"))
+    return "".join(part.capitalize() for part in str(wire_value(kind)).split("_"))
 
 
 def span_attributes(event: Event | BaseModel) -> dict[str, AttributeValue]:
     """The span attributes the crate's ``OtelEmitter`` sets for an event."""
-    ev: Any = _unwrap(event)
+    ev: Any = unwrap(event)
     tag = getattr(ev, "type", None)
     attrs: dict[str, AttributeValue] = {}
     if tag == "thread.started":
@@ -95,20 +81,20 @@ def span_attributes(event: Event | BaseModel) -> dict[str, AttributeValue]:
     elif tag == "thread.completed":
         if ev.total_cost_usd is not None:
             attrs["total_cost_usd"] = float(ev.total_cost_usd)
-        attrs["input_tokens"] = _int(ev.usage.input_tokens)
-        attrs["output_tokens"] = _int(ev.usage.output_tokens)
-        attrs["completion_subtype"] = str(_wire(ev.subtype))
+        attrs["input_tokens"] = saturate(ev.usage.input_tokens)
+        attrs["output_tokens"] = saturate(ev.usage.output_tokens)
+        attrs["completion_subtype"] = str(wire_value(ev.subtype))
     elif tag == "context.reset":
         attrs["thread_id"] = ev.thread_id
         attrs["turn_id"] = ev.turn_id
         attrs["plan_preserved"] = bool(ev.plan_preserved)
-        attrs["previous_context_usage_percent"] = _int(ev.previous_context_usage_percent)
+        attrs["previous_context_usage_percent"] = saturate(ev.previous_context_usage_percent)
         attrs["tool_budget_reset"] = bool(ev.tool_budget_reset)
     elif tag == "turn.completed":
-        attrs["turn_input_tokens"] = _int(ev.usage.input_tokens)
-        attrs["turn_output_tokens"] = _int(ev.usage.output_tokens)
+        attrs["turn_input_tokens"] = saturate(ev.usage.input_tokens)
+        attrs["turn_output_tokens"] = saturate(ev.usage.output_tokens)
     elif tag == "item.completed":
-        item = _unwrap(ev.item)
+        item = unwrap(ev.item)
         if getattr(item, "type", None) == "harness":
             attrs["harness_event"] = harness_debug_name(item.event)
             if item.message is not None:
@@ -116,7 +102,7 @@ def span_attributes(event: Event | BaseModel) -> dict[str, AttributeValue]:
             if item.path is not None:
                 attrs["harness_path"] = item.path
             if getattr(item, "duration_ms", None) is not None:
-                attrs["duration_ms"] = _int(item.duration_ms)
+                attrs["duration_ms"] = saturate(item.duration_ms)
     elif tag == "error":
         attrs["error_message"] = ev.message
     return attrs
@@ -126,7 +112,7 @@ def _harness_event(event: Any) -> Mapping[str, AttributeValue] | None:
     """The attributes of the ``harness_event`` span event, for a completed harness item."""
     if getattr(event, "type", None) != "item.completed":
         return None
-    item = _unwrap(event.item)
+    item = unwrap(event.item)
     if getattr(item, "type", None) != "harness":
         return None
     attrs: dict[str, AttributeValue] = {"event_kind": harness_debug_name(item.event)}
@@ -210,7 +196,7 @@ class OtelEmitter:
                 with self._lock:
                     self.genai.record(event)
             else:
-                self._record(_unwrap(event))
+                self._record(unwrap(event))
         except Exception as exc:
             if self.raise_errors:
                 raise
