@@ -396,6 +396,22 @@ def test_events_outside_a_thread_or_turn_still_get_a_parent(traced: Traced) -> N
     assert parent_of(one(spans, "turn"), spans) is root
 
 
+def test_an_id_reused_by_another_kind_of_item(traced: Traced) -> None:
+    mcp = {"id": "x", "type": "mcp_tool_call", "tool_name": "gh", "status": "started"}
+    spans = traced.run(
+        [
+            STARTED,
+            TURN,
+            _line({"type": "item.started", "item": mcp}),
+            _cmd("x", "completed", status="completed"),
+            TURN_DONE,
+        ]
+    )
+    assert traced.open_spans() == []
+    assert attrs(one(spans, "execute_tool gh"))["error.type"] == INCOMPLETE
+    assert one(spans, "execute_tool command_execution").status.status_code is StatusCode.UNSET
+
+
 def test_orphan_tool_output_gets_its_own_span(traced: Traced) -> None:
     out = {"id": "x:output", "type": "tool_output", "call_id": "x", "tool_call_id": "call_9"}
     spans = traced.run(
