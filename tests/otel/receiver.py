@@ -45,7 +45,7 @@ def receiver(behaviour: Behaviour = "accept") -> Iterator[Receiver]:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             state.paths.append(self.path)
             if behaviour == "hang":
-                release.wait(60)
+                release.wait(600)  # far beyond any bound a test sets
                 return
             if behaviour == "fail":
                 self.send_response(500)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import logging
 import sys
@@ -26,6 +27,13 @@ __all__ = ["SYNTHESIZED", "command", "synthetic_clock", "traces_url"]
 
 #: Attribute set on every span this command sends: its times are made up, in event order.
 SYNTHESIZED = "vtcode.time.synthesized"
+#: What the command imports from the ``otel-export`` extra.
+NEEDED = (
+    "opentelemetry.sdk.trace",
+    "opentelemetry.sdk.resources",
+    "opentelemetry.exporter.otlp.proto.http.trace_exporter",
+    "vtcode_exec_events.emit.otel",
+)
 EXTRA_MISSING = (
     "error: the otel command needs the OpenTelemetry SDK and OTLP exporter: "
     "pip install 'vtcode-exec-events[otel-export]'"
@@ -67,7 +75,7 @@ def _start_ns(text: str | None) -> int:
 def synthetic_clock(start_ns: int, step_ns: int) -> Callable[[], int]:
     """A clock for recorded events: ``start``, ``start + step``, ... one tick per call."""
     ticks = itertools.count(start_ns, step_ns)
-    return lambda: next(ticks)
+    return lambda: min(next(ticks), 2**63 - 1)  # OTLP times are 64-bit
 
 
 def _batches(exporter: SpanExporter, size: int) -> Any:
@@ -234,11 +242,8 @@ def command(
             f"not a time: {visible(str(start))!r}", param_hint="--start"
         ) from None
     try:
-        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-        from opentelemetry.sdk.resources import Resource
-        from opentelemetry.sdk.trace import TracerProvider
-
-        from vtcode_exec_events.emit.otel import OtelEmitter
+        for module in NEEDED:
+            importlib.import_module(module)
     except ImportError:
         click.echo(EXTRA_MISSING, err=True)
         sys.exit(2)
@@ -246,9 +251,38 @@ def command(
     quiet = logging.getLogger("vtcode_exec_events.emit")  # failures are reported below
     if not any(isinstance(h, logging.NullHandler) for h in quiet.handlers):
         quiet.addHandler(logging.NullHandler())
-    clock = synthetic_clock(start_ns, max(1, int(step_ms * 1e6)))
+    options = {
+        "capture_content": capture_content,
+        "openinference": openinference,
+        "clock": synthetic_clock(start_ns, max(1, int(step_ms * 1e6))),
+        "extra_attributes": {SYNTHESIZED: True},
+    }
+    try:
+        _send(logs, url, header_map, timeout, batch_size, service_name, schema_version, options)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+
+
+def _send(
+    logs: tuple[str, ...],
+    url: str,
+    headers: dict[str, str],
+    timeout: float,
+    batch_size: int,
+    service_name: str,
+    schema_version: str | None,
+    options: dict[str, Any],
+) -> None:
+    """Read the logs, build the spans, send them; exits with the command's status."""
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.sdk.trace import TracerProvider
+
+    from vtcode_exec_events.emit.otel import OtelEmitter
+
     with _exporter_errors() as last_error:
-        exporter = OTLPSpanExporter(endpoint=url, headers=header_map, timeout=timeout)
+        exporter = OTLPSpanExporter(endpoint=url, headers=headers, timeout=timeout)
         processor = _batches(exporter, batch_size)
         provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
         provider.add_span_processor(processor)
@@ -256,14 +290,7 @@ def command(
         lines = invalid = 0
         failures: list[str] = []
         for path in logs:
-            emitter = OtelEmitter(
-                tracer,
-                mode="gen_ai",
-                capture_content=capture_content,
-                openinference=openinference,
-                clock=clock,
-                extra_attributes={SYNTHESIZED: True},
-            )
+            emitter = OtelEmitter(tracer, mode="gen_ai", **options)
             try:
                 for line in read_log(path, schema_version=schema_version):
                     lines += 1
