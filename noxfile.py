@@ -148,6 +148,13 @@ def bench_emit(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def bench_otel(session: nox.Session) -> None:
+    """OtelEmitter(mode="gen_ai"): cost per event as a ratio to one bare SDK span per event."""
+    session.install("-e", ".[otel-export]")
+    session.run("python", "benchmarks/otel/bench_genai.py", *session.posargs)
+
+
+@nox.session(default=False)
 def bench_validate(session: nox.Session) -> None:
     """validate: events/s and ratios to the orjson.loads floor, 1 and 2 processes (minutes)."""
     session.install("-e", ".")
