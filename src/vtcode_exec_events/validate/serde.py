@@ -119,7 +119,10 @@ def duplicate_key(pointer: str, key: str) -> tuple[str, str]:
 def canonical(obj: Any, raw: bytes) -> bool:
     """Whether ``raw`` (line end aside) is exactly what orjson writes for ``obj``: then no
     key was repeated and no ``-0`` written."""
-    return orjson.dumps(obj) == raw.rstrip(b"\r\n")
+    try:
+        return orjson.dumps(obj) == raw.rstrip(b"\r\n")
+    except TypeError:  # nested deeper than orjson writes (254 levels; it reads 1024)
+        return False
 
 
 class _Marks:
