@@ -24,6 +24,10 @@ from vtcode_exec_events.errors import UnknownSchemaVersion
 from vtcode_exec_events.pointer import escape as _escape
 from vtcode_exec_events.pointer import join
 from vtcode_exec_events.validate import schemas, serde
+from vtcode_exec_events.validate.messages import message as _message
+from vtcode_exec_events.validate.messages import quoted as _quoted
+from vtcode_exec_events.validate.messages import short as _short
+from vtcode_exec_events.validate.messages import type_name as _type_name
 from vtcode_exec_events.validate.reader import MAX_LINE
 from vtcode_exec_events.validate.result import ERROR, WARNING, Issue, Kind, LineResult, Severity
 
@@ -56,71 +60,6 @@ class _Finding:
     message: str
     kind: Kind = "schema"
     severity: Severity = ERROR
-
-
-def _short(value: Any, limit: int = 60) -> str:
-    """A JSON rendering of a value, cut to ``limit`` characters."""
-    try:
-        text = orjson.dumps(value).decode()
-    except TypeError:
-        text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
-
-
-def _quoted(values: Sequence[Any]) -> str:
-    return ", ".join(_short(v) for v in values)
-
-
-def _message(error: jsonschema_rs.ValidationError) -> str:
-    """A one-line message saying what was found and what was expected."""
-    kind = error.kind
-    name = kind.name
-    shown = _short(error.instance)
-    data = kind.as_dict()
-    if name == "enum":
-        return f"{shown} is not one of {_quoted(data.get('options', []))}"
-    if name == "type":
-        types = data.get("types") or [data.get("type")]
-        return f"{shown} is not of type {' or '.join(str(t) for t in types)}"
-    if name == "required":
-        return f"{_short(data.get('property'))} is a required property"
-    if name == "constant":
-        return f"{shown} is not {_short(data.get('expected_value'))}"
-    if name == "anyOf" or name == "oneOfNotValid":
-        return _any_of_message(error, shown)
-    message = error.message
-    return message if len(message) <= 300 else message[:299] + "…"
-
-
-def _any_of_message(error: jsonschema_rs.ValidationError, shown: str) -> str:
-    """Explain an ``anyOf`` failure by its most specific branch, or list the types it allows."""
-    branches = error.kind.as_dict().get("context") or []
-    types: list[str] = []
-    for branch in branches:
-        first = branch[0] if branch else None
-        if first is None:
-            continue
-        if first.kind.name == "type" and not first.instance_path:
-            types.extend(str(t) for t in first.kind.as_dict().get("types", []))
-            continue
-        return _message(first)
-    if types:
-        return f"{shown} is not of type {' or '.join(dict.fromkeys(types))}"
-    return f"{shown} matches none of the allowed forms"
 
 
 def _first_error(
