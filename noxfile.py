@@ -159,3 +159,12 @@ def bench_validate(session: nox.Session) -> None:
     """validate: events/s and ratios to the orjson.loads floor, 1 and 2 processes (minutes)."""
     session.install("-e", ".")
     session.run("python", "benchmarks/validate/run.py", *session.posargs)
+
+
+@nox.session(default=False)
+def hostile(session: nox.Session) -> None:
+    """Hostile inputs at full size (a 1 GiB gzip bomb with the default line size), in
+    capped subprocesses."""
+    session.install("-e", ".", *_group("test"))
+    session.env["VALIDATE_HOSTILE_FULL"] = "1"
+    session.run("pytest", "tests/validate/test_hostile.py", *session.posargs)

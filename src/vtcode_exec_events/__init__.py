@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import importlib
+import operator
 from pkgutil import extend_path
+from typing import TYPE_CHECKING, Any
 
 # The generated models live in generated/vtcode_exec_events/models; they join this package.
 __path__ = extend_path(__path__, __name__)
@@ -18,82 +22,129 @@ from vtcode_exec_events.errors import (  # noqa: E402
     VtcodeExecEventsError,
     WireFormatError,
 )
-from vtcode_exec_events.models.v0_11_0 import (  # noqa: E402
-    AgentMessageItem,
-    CommandExecutionItem,
-    CommandExecutionStatus,
-    CompactionMode,
-    CompactionTrigger,
-    ContextResetEvent,
-    ContextResetTrigger,
-    ErrorItem,
-    FileChangeItem,
-    FileUpdateChange,
-    HarnessEventItem,
-    HarnessEventKind,
-    InterjectedEvent,
-    InterjectionSource,
-    ItemCompletedEvent,
-    ItemStartedEvent,
-    ItemUpdatedEvent,
-    KnownThreadEvent,
-    McpToolCallItem,
-    McpToolCallStatus,
-    PatchApplyStatus,
-    PatchChangeKind,
-    PermissionDecision,
-    PermissionRequestedEvent,
-    PermissionResolvedEvent,
-    PlanApprovalDecision,
-    PlanApprovalRequestedEvent,
-    PlanApprovalResolvedEvent,
-    PlanDeltaEvent,
-    PlanItem,
-    ReasoningItem,
-    RedirectKind,
-    ThreadCompactBoundaryEvent,
-    ThreadCompletedEvent,
-    ThreadCompletionSubtype,
-    ThreadErrorEvent,
-    ThreadEvent,
-    ThreadItem,
-    ThreadStartedEvent,
-    TokenBreakdown,
-    ToolCallStatus,
-    ToolInvocationItem,
-    ToolOutcome,
-    ToolOutputItem,
-    TurnCompletedEvent,
-    TurnFailedEvent,
-    TurnStartedEvent,
-    UnknownThreadEvent,
-    Usage,
-    VersionedThreadEvent,
-    WebSearchItem,
-)
-from vtcode_exec_events.wire import ParsedLine, dumps, parse_event, parse_line  # noqa: E402
 
-#: Every event of the newest version as one type: a known event or the unknown catch-all.
-Event = (
-    ThreadStartedEvent
-    | ThreadCompletedEvent
-    | ThreadCompactBoundaryEvent
-    | ContextResetEvent
-    | TurnStartedEvent
-    | TurnCompletedEvent
-    | TurnFailedEvent
-    | ItemStartedEvent
-    | ItemUpdatedEvent
-    | ItemCompletedEvent
-    | PermissionRequestedEvent
-    | PermissionResolvedEvent
-    | InterjectedEvent
-    | PlanDeltaEvent
-    | PlanApprovalRequestedEvent
-    | PlanApprovalResolvedEvent
-    | ThreadErrorEvent
-    | UnknownThreadEvent
+if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
+    from vtcode_exec_events.models.v0_11_0 import (
+        AgentMessageItem,
+        CommandExecutionItem,
+        CommandExecutionStatus,
+        CompactionMode,
+        CompactionTrigger,
+        ContextResetEvent,
+        ContextResetTrigger,
+        ErrorItem,
+        FileChangeItem,
+        FileUpdateChange,
+        HarnessEventItem,
+        HarnessEventKind,
+        InterjectedEvent,
+        InterjectionSource,
+        ItemCompletedEvent,
+        ItemStartedEvent,
+        ItemUpdatedEvent,
+        KnownThreadEvent,
+        McpToolCallItem,
+        McpToolCallStatus,
+        PatchApplyStatus,
+        PatchChangeKind,
+        PermissionDecision,
+        PermissionRequestedEvent,
+        PermissionResolvedEvent,
+        PlanApprovalDecision,
+        PlanApprovalRequestedEvent,
+        PlanApprovalResolvedEvent,
+        PlanDeltaEvent,
+        PlanItem,
+        ReasoningItem,
+        RedirectKind,
+        ThreadCompactBoundaryEvent,
+        ThreadCompletedEvent,
+        ThreadCompletionSubtype,
+        ThreadErrorEvent,
+        ThreadEvent,
+        ThreadItem,
+        ThreadStartedEvent,
+        TokenBreakdown,
+        ToolCallStatus,
+        ToolInvocationItem,
+        ToolOutcome,
+        ToolOutputItem,
+        TurnCompletedEvent,
+        TurnFailedEvent,
+        TurnStartedEvent,
+        UnknownThreadEvent,
+        Usage,
+        VersionedThreadEvent,
+        WebSearchItem,
+    )
+    from vtcode_exec_events.wire import ParsedLine, dumps, parse_event, parse_line
+
+    #: Every event of the newest version as one type: a known event or the unknown catch-all.
+    Event = (
+        ThreadStartedEvent
+        | ThreadCompletedEvent
+        | ThreadCompactBoundaryEvent
+        | ContextResetEvent
+        | TurnStartedEvent
+        | TurnCompletedEvent
+        | TurnFailedEvent
+        | ItemStartedEvent
+        | ItemUpdatedEvent
+        | ItemCompletedEvent
+        | PermissionRequestedEvent
+        | PermissionResolvedEvent
+        | InterjectedEvent
+        | PlanDeltaEvent
+        | PlanApprovalRequestedEvent
+        | PlanApprovalResolvedEvent
+        | ThreadErrorEvent
+        | UnknownThreadEvent
+    )
+
+
+#: The generated module of the newest version, imported when one of its names is first used.
+_NEWEST_MODELS = "vtcode_exec_events.models.v" + EVENT_SCHEMA_VERSION.replace(".", "_")
+_WIRE = frozenset({"ParsedLine", "dumps", "parse_event", "parse_line"})
+#: The members of ``Event``, in order.
+_EVENTS = (
+    "ThreadStartedEvent",
+    "ThreadCompletedEvent",
+    "ThreadCompactBoundaryEvent",
+    "ContextResetEvent",
+    "TurnStartedEvent",
+    "TurnCompletedEvent",
+    "TurnFailedEvent",
+    "ItemStartedEvent",
+    "ItemUpdatedEvent",
+    "ItemCompletedEvent",
+    "PermissionRequestedEvent",
+    "PermissionResolvedEvent",
+    "InterjectedEvent",
+    "PlanDeltaEvent",
+    "PlanApprovalRequestedEvent",
+    "PlanApprovalResolvedEvent",
+    "ThreadErrorEvent",
+    "UnknownThreadEvent",
 )
+
+
+def __getattr__(name: str) -> Any:
+    """The models and the wire functions, imported on first use (``import`` stays cheap)."""
+    if name in _WIRE:
+        value = getattr(importlib.import_module("vtcode_exec_events.wire"), name)
+    elif name == "Event":
+        value = functools.reduce(operator.or_, (__getattr__(n) for n in _EVENTS))
+    elif name in __all__ and name[:1].isupper():
+        value = getattr(importlib.import_module(_NEWEST_MODELS), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "EVENT_SCHEMA_VERSION",

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-import orjson
 from pydantic import BaseModel, ValidationError
 
 from vtcode_exec_events.errors import WireFormatError
 from vtcode_exec_events.fastwire import encode
+from vtcode_exec_events.pointer import escape
 from vtcode_exec_events.registry import latest, resolve_version
 
 __all__ = [
@@ -80,10 +80,6 @@ class ParsedLine:
         return self.schema_version is not None
 
 
-def _escape(token: str | int) -> str:
-    return str(token).replace("~", "~0").replace("/", "~1")
-
-
 def error_pointer(loc: Sequence[str | int], data: Any) -> str:
     """Turn a pydantic error location into an RFC 6901 pointer into ``data``.
 
@@ -96,7 +92,7 @@ def error_pointer(loc: Sequence[str | int], data: Any) -> str:
     for index, segment in enumerate(loc):
         last = index == len(loc) - 1
         if isinstance(node, dict) and isinstance(segment, str) and (segment in node or last):
-            parts.append(_escape(segment))
+            parts.append(escape(segment))
             node = node.get(segment)
         elif isinstance(node, list) and isinstance(segment, int) and 0 <= segment < len(node):
             parts.append(str(segment))
@@ -104,50 +100,52 @@ def error_pointer(loc: Sequence[str | int], data: Any) -> str:
     return "".join("/" + p for p in parts)
 
 
-def _loads(data: str | bytes | bytearray | memoryview) -> Any:
+def _raw(data: str | bytes | bytearray | memoryview) -> bytes:
+    if isinstance(data, str):
+        return data.encode("utf-8", "surrogateescape")
+    return bytes(data)
+
+
+def _judged(
+    data: str | bytes | bytearray | memoryview | Mapping[str, Any], schema_version: str | None
+) -> tuple[Any, str]:
+    """The value of a line and the version it is read with, after the validator's verdict.
+
+    One engine decides every line (``validate``, ``stats``, ``replay`` and these functions):
+    the first error of its verdict is raised, with the same message, pointer and kind.
+    """
+    from vtcode_exec_events.validate.checker import checker_for
+
+    checker = checker_for(schema_version)
+    if isinstance(data, Mapping):
+        obj: Any = dict(data)
+        result = checker.check_parsed(obj, 1)
+    else:
+        result, obj = checker.judge(_raw(data).removesuffix(b"\n"))
+    for issue in result.errors:
+        raise WireFormatError(issue.message, pointer=issue.pointer, kind=issue.kind)
+    assert result.schema_version is not None
+    return obj, result.schema_version
+
+
+def _event(obj: dict[str, Any], models: VersionModels, prefix: str = "") -> BaseModel:
+    """The model of an event the validator accepted."""
+    cls = models.events.get(obj["type"]) or models.unknown
+    assert cls is not None  # the validator rejects unknown tags where there is no catch-all
     try:
-        return orjson.loads(data)
-    except orjson.JSONDecodeError as exc:
-        kind = "encoding" if "utf-8" in str(exc).lower() else "json"
-        raise WireFormatError(f"invalid JSON: {exc}", kind=kind) from None
-
-
-def _text(data: str | bytes | bytearray | memoryview) -> str | bytes:
-    return data if isinstance(data, (str, bytes)) else bytes(data)
-
-
-def _validate(cls: type[BaseModel], obj: Any, raw: bytes | str | None, prefix: str) -> BaseModel:
-    # Strict JSON-mode validation matches VT Code's serde decoder: no "5" or true for an
-    # integer, no 5.0 either (JSON Schema cannot tell 5.0 from 5; see docs/wire.md).
-    text = orjson.dumps(obj) if raw is None else raw
-    try:
-        return cls.model_validate_json(text, strict=True)
-    except ValidationError as exc:
+        return cls.model_validate(obj)
+    except ValidationError as exc:  # the models and the schema disagree: a bug, said plainly
         first = exc.errors(include_url=False)[0]
         pointer = prefix + error_pointer(first["loc"], obj)
         raise WireFormatError(first["msg"], pointer=pointer) from None
 
 
-def _event(
-    obj: Any, models: VersionModels, prefix: str = "", raw: bytes | str | None = None
-) -> BaseModel:
-    if not isinstance(obj, dict):
-        raise WireFormatError(
-            f"an event must be a JSON object, not {type(obj).__name__}", pointer=prefix
-        )
-    tag = obj.get("type")
-    if not isinstance(tag, str):
-        what = "missing" if tag is None else f"not a string ({orjson.dumps(tag).decode()})"
-        raise WireFormatError(f"event tag 'type' is {what}", pointer=prefix + "/type")
-    cls = models.events.get(tag)
-    if cls is None:
-        if models.unknown is None:
-            raise WireFormatError(
-                f"unknown event type {tag!r}: schema {models.version} has no catch-all",
-                pointer=prefix + "/type",
-            )
-        cls = models.unknown
-    return _validate(cls, obj, raw, prefix)
+def _is_envelope(obj: Any) -> bool:
+    return (
+        isinstance(obj, Mapping)
+        and "type" not in obj
+        and ("event" in obj or "schema_version" in obj)
+    )
 
 
 def parse_event(
@@ -159,40 +157,29 @@ def parse_event(
     payload, never a fallback to the unknown-event catch-all. An unknown tag gives an
     ``UnknownThreadEvent`` that keeps it (from 0.4.0 on; before, it is an error).
     """
-    models = models_for(schema_version)
-    if isinstance(data, Mapping):
-        return _event(dict(data), models)
-    return _event(_loads(data), models, raw=_text(data))
+    if isinstance(data, Mapping) and _is_envelope(data):
+        raise WireFormatError('"type" is a required property (the event tag)', pointer="")
+    obj, version = _judged(data, schema_version)
+    if _is_envelope(obj):
+        raise WireFormatError('"type" is a required property (the event tag)', pointer="")
+    return _event(obj, models_for(version))
 
 
 def parse_line(
     line: str | bytes | Mapping[str, Any], *, schema_version: str | None = None
 ) -> ParsedLine:
-    """Parse one JSONL line, bare or enveloped.
+    """Parse one JSONL line, bare or enveloped, with the validator's verdict.
 
     An envelope (``{"schema_version", "event"}``) is parsed with the models of its own
-    version; a bare line with ``schema_version`` (default: the newest).
+    version (one newer than the newest known: with the newest); a bare line with
+    ``schema_version`` (default: the newest). Every error is the validator's first error
+    on the line, as ``vtcode-exec-events validate`` reports it.
     """
-    obj = line if isinstance(line, Mapping) else _loads(line)
-    if (
-        isinstance(obj, Mapping)
-        and "type" not in obj
-        and ("event" in obj or "schema_version" in obj)
-    ):
-        version = obj.get("schema_version")
-        if not isinstance(version, str):
-            raise WireFormatError(
-                "envelope needs a string 'schema_version'", pointer="/schema_version"
-            )
-        if "event" not in obj:
-            raise WireFormatError("envelope has no 'event'", pointer="/event")
-        try:
-            models = models_for(version)
-        except ValueError as exc:
-            raise WireFormatError(str(exc), pointer="/schema_version", kind="version") from None
-        return ParsedLine(_event(obj["event"], models, "/event"), version)
-    raw = None if isinstance(line, Mapping) else _text(line)
-    return ParsedLine(_event(obj, models_for(schema_version), raw=raw), None)
+    obj, version = _judged(line, schema_version)
+    if _is_envelope(obj):
+        event = _event(obj["event"], models_for(version), "/event")
+        return ParsedLine(event, obj["schema_version"])
+    return ParsedLine(_event(obj, models_for(version)), None)
 
 
 def dumps(event: BaseModel | Mapping[str, Any], *, schema_version: str | None = None) -> str:

@@ -45,8 +45,8 @@ def test_enveloped_lines_of_every_version_parse() -> None:
 def test_bad_lines_are_named_and_counted() -> None:
     result = _run(str(LOGS / "invalid-lines.jsonl"))
     assert result.returncode == 1
-    assert "invalid lines: 7 (see standard error)" in result.stdout
-    assert f"{LOGS / 'invalid-lines.jsonl'}:5 at /thread_id: Field required" in result.stderr
+    assert "invalid lines: 6 (see standard error)" in result.stdout
+    assert f'{LOGS / "invalid-lines.jsonl"}:5: "thread_id" is a required property' in result.stderr
 
 
 def test_missing_file_exits_2() -> None:

@@ -69,7 +69,8 @@ def test_unknown_event_keeps_its_type_and_drops_the_rest() -> None:
 def test_known_tag_with_bad_payload_is_an_error_not_an_unknown_event() -> None:
     with pytest.raises(vee.WireFormatError) as info:
         vee.parse_event('{"type":"thread.started"}')
-    assert info.value.pointer == "/thread_id"
+    assert info.value.pointer == ""  # validate's pointer: the object missing the field
+    assert info.value.message == '"thread_id" is a required property'
     assert info.value.kind == "schema"
 
 
@@ -80,7 +81,7 @@ def test_error_pointer_goes_through_the_item_union() -> None:
     with pytest.raises(vee.WireFormatError) as info:
         vee.parse_line(line)
     assert info.value.pointer == "/item/changes/1/kind"
-    assert "'add', 'delete' or 'update'" in info.value.message
+    assert info.value.message == '"rename" is not one of "add", "delete", "update"'
 
 
 def test_invalid_json_is_a_json_error() -> None:
@@ -99,10 +100,10 @@ def test_envelope_with_unknown_version_is_a_version_error() -> None:
     assert "0.11.0" in info.value.message
 
 
-def test_newer_envelope_version_says_so() -> None:
-    with pytest.raises(vee.WireFormatError) as info:
-        vee.parse_line('{"schema_version":"99.0.0","event":{"type":"turn.started"}}')
-    assert f"newer than the newest known version {registry.latest()!r}" in info.value.message
+def test_newer_envelope_version_is_read_with_the_newest() -> None:
+    parsed = vee.parse_line('{"schema_version":"99.0.0","event":{"type":"turn.started"}}')
+    assert parsed.schema_version == "99.0.0"
+    assert parsed.event.__class__.__module__ == models_for(registry.latest()).module.__name__
 
 
 def test_envelope_picks_the_models_of_its_version() -> None:

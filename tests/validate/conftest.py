@@ -29,17 +29,27 @@ def reference(version: str, entry: str) -> Draft202012Validator:
 
 def reference_accepts(value: Any, version: str) -> bool:
     """The reference verdict on one line's value, routed as the validator routes it:
-    an envelope against its own version (an unknown version is invalid), else ``version``."""
+    an envelope against its own version (an unknown version is invalid, a well-formed one
+    newer than the newest is read with the newest), else ``version``."""
     if (
         isinstance(value, dict)
         and "type" not in value
         and ("event" in value or "schema_version" in value)
     ):
         own = value.get("schema_version")
+        if isinstance(own, str) and _newer(own):
+            own = registry.latest()
         if own not in registry.versions():
             return False
         return reference(own, registry.VERSIONED_THREAD_EVENT).is_valid(value)
     return reference(version, registry.THREAD_EVENT).is_valid(value)
+
+
+def _newer(version: str) -> bool:
+    try:
+        return registry.version_key(version) > registry.version_key(registry.latest())
+    except ValueError:
+        return False
 
 
 def run_cli(*args: str, input: bytes | None = None) -> tuple[int, str]:

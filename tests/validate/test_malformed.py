@@ -56,9 +56,16 @@ def test_a_100_megabyte_line(tmp_path: Path) -> None:
         f.write(big % text + "\n")
         f.write('{"type":"turn.failed"}\n')
     del text
-    result = validate_file(path)
+    result = validate_file(path, max_line=128 << 20)
     assert (result.lines, result.valid, result.invalid) == (3, 2, 1)
     assert [(i.line, i.pointer, i.kind) for i in result.issues] == [(3, "", "schema")]
+    # Over the default maximum line size (64 MiB): skipped unread, counted, its own kind.
+    result = validate_file(path)
+    assert (result.lines, result.valid, result.invalid) == (3, 1, 2)
+    assert [(i.line, i.kind) for i in result.issues] == [(2, "size"), (3, "schema")]
+    length = len(big) - 2 + (100 << 20)
+    message = result.issues[0].message
+    assert f"line of {length} bytes is longer than the maximum line size" in message
 
 
 def test_nesting_100000_deep(tmp_path: Path) -> None:

@@ -9,8 +9,14 @@ import orjson
 from rich.text import Text
 
 from vtcode_exec_events.cli._output import console, reader_may_leave
-from vtcode_exec_events.cli.stats import bare_version_option, check_paths, format_option
-from vtcode_exec_events.consumers.reader import display_name, read_log
+from vtcode_exec_events.cli.stats import (
+    bare_version_option,
+    check_paths,
+    format_option,
+    report_failures,
+    until_error,
+)
+from vtcode_exec_events.consumers.reader import read_log
 from vtcode_exec_events.consumers.timeline import DEFAULT_WIDTH, TimelineEntry, replay
 
 __all__ = ["command"]
@@ -47,21 +53,16 @@ def command(log: str, schema_version: str | None, fmt: str, updates: bool, width
     check_paths((log,))
     out = console()
     invalid = 0
+    failures: list[str] = []
+    lines = until_error(read_log(log, schema_version=schema_version), log, failures)
     with reader_may_leave():
-        try:
-            for entry in replay(
-                read_log(log, schema_version=schema_version), width=width, updates=updates
-            ):
-                invalid += entry.status == "invalid"
-                if fmt == "json":
-                    click.echo(orjson.dumps(entry.to_json()).decode())
-                elif out.is_terminal:
-                    out.print(Text(_text(entry), style=STYLES.get(entry.status, "")))
-                else:
-                    click.echo(_text(entry))
-        except BrokenPipeError:
-            raise
-        except (OSError, EOFError) as exc:
-            click.echo(f"error: cannot read {display_name(log)}: {exc}", err=True)
-            sys.exit(2)
+        for entry in replay(lines, width=width, updates=updates):
+            invalid += entry.status == "invalid"
+            if fmt == "json":
+                click.echo(orjson.dumps(entry.to_json()).decode())
+            elif out.is_terminal:
+                out.print(Text(_text(entry), style=STYLES.get(entry.status, "")))
+            else:
+                click.echo(_text(entry))
+    report_failures(failures)
     sys.exit(1 if invalid else 0)

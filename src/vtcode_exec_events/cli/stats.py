@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 
 import click
 import orjson
 
 from vtcode_exec_events.cli._output import Section, reader_may_leave, render
-from vtcode_exec_events.consumers.reader import STDIN, display_name, read_log
+from vtcode_exec_events.consumers.reader import STDIN, LogLine, display_name, read_log
 from vtcode_exec_events.consumers.stats import DEFAULT_MAX_EXAMPLES, Stats
 from vtcode_exec_events.registry import resolve_version, version_key
+from vtcode_exec_events.validate.reader import MAX_LINE
 
-__all__ = ["bare_version_option", "command", "format_option", "read_all", "schema_version_option"]
+__all__ = [
+    "bare_version_option",
+    "command",
+    "format_option",
+    "read_all",
+    "report_failures",
+    "schema_version_option",
+    "until_error",
+]
 
 
 def schema_version_option(
@@ -32,7 +42,8 @@ def schema_version_option(
 bare_version_option = click.option(
     "--schema-version",
     callback=schema_version_option,
-    help="Parse bare lines with this version (default: the newest version that accepts each line).",
+    help="Parse bare lines with this version (default: the newest), as validate does. "
+    "Envelopes use their own.",
 )
 #: ``--format text|json`` for the log readers.
 format_option = click.option(
@@ -41,25 +52,48 @@ format_option = click.option(
 
 
 def check_paths(paths: tuple[str, ...]) -> None:
-    """Fail early (exit 2) on a log that cannot be opened, before any output."""
+    """Fail early (exit 2) on a log that cannot be opened, before any output.
+
+    Any readable path is a log: a file, a FIFO, ``<(zcat x.gz)``, a character device.
+    """
     if paths.count(STDIN) > 1:
         raise click.UsageError("standard input ('-') can be read only once")
     for path in paths:
-        if path != STDIN and not os.path.isfile(path):
+        if path != STDIN and (os.path.isdir(path) or not os.path.exists(path)):
             what = "is a directory" if os.path.isdir(path) else "does not exist"
             raise click.UsageError(f"cannot read {display_name(path)}: it {what}")
 
 
-def read_all(paths: tuple[str, ...], schema_version: str | None, stats: Stats) -> None:
-    """Feed every line of every log into ``stats``; an I/O error mid-file exits with 2."""
+def until_error(lines: Iterator[LogLine], path: str, failures: list[str]) -> Iterator[LogLine]:
+    """The lines of one log up to an I/O error, which is added to ``failures``."""
+    try:
+        yield from lines
+    except (OSError, EOFError) as exc:
+        failures.append(f"error: cannot read {display_name(path)}: {exc}")
+
+
+def report_failures(failures: list[str]) -> None:
+    """After the report of what was read: the I/O errors, then exit 2 if there were any."""
+    for failure in failures:
+        click.echo(failure, err=True)
+    if failures:
+        sys.exit(2)
+
+
+def read_all(
+    paths: tuple[str, ...], schema_version: str | None, stats: Stats, max_line: int = MAX_LINE
+) -> list[str]:
+    """Feed every line of every log into ``stats``; the I/O errors met, one per log.
+
+    A log that fails part way (a truncated gzip) keeps every line read before the failure.
+    """
+    failures: list[str] = []
     for path in paths:
         stats.start_file(display_name(path))
-        try:
-            for line in read_log(path, schema_version=schema_version):
-                stats.add(line)
-        except (OSError, EOFError) as exc:
-            click.echo(f"error: cannot read {display_name(path)}: {exc}", err=True)
-            sys.exit(2)
+        lines = read_log(path, schema_version=schema_version, max_line=max_line)
+        for line in until_error(lines, path, failures):
+            stats.add(line)
+    return failures
 
 
 def _flat(text: str, width: int = 160) -> str:
@@ -178,10 +212,11 @@ def command(logs: tuple[str, ...], schema_version: str | None, fmt: str, max_exa
     """
     check_paths(logs)
     stats = Stats(max_examples=max_examples)
-    read_all(logs, schema_version, stats)
+    failures = read_all(logs, schema_version, stats)
     with reader_may_leave():
         if fmt == "json":
             click.echo(orjson.dumps(stats.to_json(), option=orjson.OPT_INDENT_2).decode())
         else:
             render(_sections(stats))
+    report_failures(failures)
     sys.exit(1 if stats.invalid else 0)

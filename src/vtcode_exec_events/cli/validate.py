@@ -11,6 +11,7 @@ import click
 
 from vtcode_exec_events import registry
 from vtcode_exec_events.cli._output import reader_may_leave
+from vtcode_exec_events.cli.sizes import byte_size
 from vtcode_exec_events.errors import UnknownSchemaVersion
 from vtcode_exec_events.validate import validate_paths
 from vtcode_exec_events.validate.reader import STDIN
@@ -102,6 +103,16 @@ def _check_version(ctx: click.Context, param: click.Parameter, value: str | None
     help="Worker processes for large or many files (0: one per CPU).",
 )
 @click.option(
+    "--max-line-size",
+    "max_line",
+    callback=lambda ctx, param, value: byte_size(value, param),
+    default="64MiB",
+    show_default=True,
+    metavar="SIZE",
+    help="Longest line read (bytes; K, M, G suffixes are binary); a longer line is "
+    "skipped unread and counted invalid (kind size).",
+)
+@click.option(
     "--progress/--no-progress",
     default=None,
     help="Force the progress bar on or off (default: on a terminal, for large inputs).",
@@ -112,6 +123,7 @@ def command(
     strict: bool,
     fmt: str,
     jobs: int,
+    max_line: int,
     progress: bool | None,
 ) -> None:
     """Validate JSONL event logs (.jsonl, .jsonl.gz, or - for standard input).
@@ -140,6 +152,7 @@ def command(
                     on_issue=reporter.issue,
                     on_progress=advance,
                     keep_issues=False,
+                    max_line=max_line,
                 )
             reporter.finish(summary)
     except KeyboardInterrupt:

@@ -10,12 +10,17 @@ from typing import BinaryIO
 from pydantic import BaseModel
 
 from vtcode_exec_events.errors import WireFormatError
-from vtcode_exec_events.registry import versions
-from vtcode_exec_events.validate.reader import STDIN, display_name, open_input
+from vtcode_exec_events.registry import latest, versions
+from vtcode_exec_events.validate.checker import broken_issue, oversize_issue
+from vtcode_exec_events.validate.reader import MAX_LINE, STDIN, blocks, display_name, open_input
 from vtcode_exec_events.validate.result import KINDS, Issue, Kind
 from vtcode_exec_events.wire import parse_line
 
 __all__ = ["STDIN", "Issue", "LogLine", "display_name", "open_log", "read_log"]
+
+#: Bytes read at a time: parsing a line costs far more than reading it, so a small block
+#: keeps memory low at no cost in speed.
+BLOCK = 64 << 10
 
 
 @dataclass(frozen=True)
@@ -41,57 +46,24 @@ def open_log(path: str) -> Iterator[BinaryIO]:
         yield source.stream
 
 
-def _strip(raw: bytes) -> bytes:
-    if raw.endswith(b"\n"):
-        raw = raw[:-1]
-        if raw.endswith(b"\r"):
-            raw = raw[:-1]
-    return raw
-
-
-def _bare_versions(schema_version: str | None) -> tuple[str, ...]:
-    """The versions to try for a bare line: the one asked for, or newest first."""
-    if schema_version is not None:
-        return (schema_version,)
-    return tuple(reversed(versions()))
-
-
-def parse(
-    raw: bytes,
-    file: str,
-    number: int,
-    schema_version: str | None = None,
-    *,
-    candidates: tuple[str, ...] | None = None,
-) -> LogLine:
+def parse(raw: bytes, file: str, number: int, schema_version: str | None = None) -> LogLine:
     """Parse one line (without its newline). Never raises for bad input.
 
-    ``candidates`` (from a caller parsing many lines) saves working out the versions to try.
-
-    An envelope is parsed with the models of its ``schema_version``. A bare line is parsed
-    with ``schema_version`` when given; otherwise with the newest version that accepts it,
-    trying newest first (a bare 0.3.0 log has no ``cache_creation_tokens``, which 0.11.0
-    requires). The error reported for a bare line is the newest version's.
+    The verdict is ``validate``'s (one engine): an envelope is read with its own
+    ``schema_version``, a bare line with ``schema_version`` (default: the newest); an
+    invalid line carries the validator's first error.
     """
-    if not raw.strip():
-        error = Issue(number, "", "empty line: expected one JSON event", "json", file=file)
+    try:
+        parsed = parse_line(raw, schema_version=schema_version)
+    except WireFormatError as exc:
+        error = Issue(number, exc.pointer, exc.message, _kind(exc.kind), file=file)
         return LogLine(file, number, None, None, False, error)
-    first: WireFormatError | None = None
-    for version in candidates or _bare_versions(schema_version):
-        try:
-            parsed = parse_line(raw, schema_version=version)
-        except WireFormatError as exc:
-            first = first or exc
-            envelope = exc.pointer.startswith(("/event", "/schema_version"))
-            if exc.kind != "schema" or envelope:
-                break  # another version's models would not change the verdict
-            continue
-        if parsed.schema_version is not None:
-            return LogLine(file, number, parsed.event, parsed.schema_version, True)
-        return LogLine(file, number, parsed.event, version, False)
-    assert first is not None
-    error = Issue(number, first.pointer, first.message, _kind(first.kind), file=file)
-    return LogLine(file, number, None, None, False, error)
+    if parsed.schema_version is not None:
+        version = parsed.schema_version
+        if version not in versions():  # newer than the newest: read with the newest
+            version = latest()
+        return LogLine(file, number, parsed.event, version, True)
+    return LogLine(file, number, parsed.event, schema_version or latest(), False)
 
 
 def _kind(kind: str) -> Kind:
@@ -99,14 +71,29 @@ def _kind(kind: str) -> Kind:
     return kind if kind in KINDS else "schema"
 
 
-def read_log(path: str, *, schema_version: str | None = None) -> Iterator[LogLine]:
+def read_log(
+    path: str, *, schema_version: str | None = None, max_line: int = MAX_LINE
+) -> Iterator[LogLine]:
     """Every line of one log, parsed, in order; constant memory however long the log is.
 
-    ``OSError`` (``InputError`` included) and ``EOFError`` from a truncated gzip file
-    propagate to the caller.
+    Any readable path works (a FIFO, ``<(zcat x.gz)``, a device); gzip is recognised by
+    its magic bytes. A line longer than ``max_line`` bytes is skipped unread and given an
+    error of kind ``size``. When the input fails part way (a truncated gzip, an I/O error),
+    every line read before has been yielded, the line cut by the failure as an invalid
+    one, and then ``InputError`` (an ``OSError``) is raised.
     """
     file = display_name(path)
-    candidates = _bare_versions(schema_version)
-    with open_log(path) as stream:
-        for number, raw in enumerate(stream, start=1):
-            yield parse(_strip(raw), file, number, candidates=candidates)
+    number = 0
+    with open_input(path) as source:
+        for block in blocks(source, max_line=max_line, block_size=BLOCK):
+            oversize = dict(block.oversize)
+            last = len(block.lines) - 1
+            for index, raw in enumerate(block.lines):
+                number += 1
+                if index in oversize:
+                    error = oversize_issue(number, oversize[index], max_line, file)
+                    yield LogLine(file, number, None, None, False, error)
+                elif block.broken and index == last:
+                    yield LogLine(file, number, None, None, False, broken_issue(number, file))
+                else:
+                    yield parse(raw, file, number, schema_version)

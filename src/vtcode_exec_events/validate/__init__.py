@@ -57,13 +57,15 @@ def validate_file(
     *,
     schema_version: str | None = None,
     strict: bool = False,
+    max_line: int = reader.MAX_LINE,
 ) -> FileResult:
     """Validate one ``.jsonl`` / ``.jsonl.gz`` file (or ``-``); issues kept in ``.issues``.
 
     An unreadable input is not raised: it sets ``.error``, and the lines read before the
-    failure are counted.
+    failure are counted. A line longer than ``max_line`` bytes is skipped unread and
+    counted invalid (kind ``size``).
     """
-    checker = Checker(schema_version=schema_version, strict=strict)
+    checker = Checker(schema_version=schema_version, strict=strict, max_line=max_line)
     task = parallel.Task(os.fspath(path), 0)
     return parallel.run_task(task, checker)
 
@@ -77,14 +79,16 @@ def validate_paths(
     on_issue: Callable[[Issue], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
     keep_issues: bool = True,
+    max_line: int = reader.MAX_LINE,
 ) -> Summary:
     """Validate many inputs (``jobs`` worker processes for large or many files).
 
     ``on_issue`` sees every issue as soon as its file part is done, in file and line
     order; with ``keep_issues=False`` the results hold counts only (memory stays flat
-    however many lines are invalid). ``on_progress`` receives the bytes consumed.
+    however many lines are invalid). ``on_progress`` receives the bytes consumed. A line
+    longer than ``max_line`` bytes is skipped unread and counted invalid (kind ``size``).
     """
-    checker = Checker(schema_version=schema_version, strict=strict)
+    checker = Checker(schema_version=schema_version, strict=strict, max_line=max_line)
     names = [os.fspath(p) for p in paths]
     tasks = parallel.plan(names, jobs)
     summary = Summary(files=[FileResult(path=reader.display_name(n)) for n in names])

@@ -10,6 +10,8 @@ against its own definition, so the message names the field that is wrong.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,17 +21,36 @@ import orjson
 
 from vtcode_exec_events import registry
 from vtcode_exec_events.errors import UnknownSchemaVersion
-from vtcode_exec_events.validate import schemas
+from vtcode_exec_events.pointer import escape as _escape
+from vtcode_exec_events.pointer import join
+from vtcode_exec_events.validate import schemas, serde
+from vtcode_exec_events.validate.messages import message as _message
+from vtcode_exec_events.validate.messages import quoted as _quoted
+from vtcode_exec_events.validate.messages import short as _short
+from vtcode_exec_events.validate.messages import type_name as _type_name
+from vtcode_exec_events.validate.reader import MAX_LINE
 from vtcode_exec_events.validate.result import ERROR, WARNING, Issue, Kind, LineResult, Severity
 
-__all__ = ["BATCH", "BlockResult", "Checker", "check_value"]
+__all__ = [
+    "BATCH",
+    "BLANK",
+    "BlockResult",
+    "Checker",
+    "broken_issue",
+    "check_value",
+    "checker_for",
+    "oversize_issue",
+]
 
 #: Lines per fast-path batch: large enough to amortise the call, small enough that the
 #: parsed objects of a batch stay young (cheap for the garbage collector).
 BATCH = 64
 BOM = b"\xef\xbb\xbf"
+#: The envelope's fields (VT Code's ``VersionedThreadEvent``): each may appear once.
+ENVELOPE_FIELDS = ("schema_version", "event")
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _loads = orjson.loads
+_dumps = orjson.dumps
 _JSONDecodeError = orjson.JSONDecodeError
 
 
@@ -41,82 +62,36 @@ class _Finding:
     severity: Severity = ERROR
 
 
-def _short(value: Any, limit: int = 60) -> str:
-    """A JSON rendering of a value, cut to ``limit`` characters."""
-    try:
-        text = orjson.dumps(value).decode()
-    except TypeError:
-        text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _escape(token: str | int) -> str:
-    return str(token).replace("~", "~0").replace("/", "~1")
-
-
-def _pointer(path: Sequence[str | int]) -> str:
-    return "".join("/" + _escape(p) for p in path)
-
-
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
-
-
-def _quoted(values: Sequence[Any]) -> str:
-    return ", ".join(_short(v) for v in values)
-
-
-def _message(error: jsonschema_rs.ValidationError) -> str:
-    """A one-line message saying what was found and what was expected."""
-    kind = error.kind
-    name = kind.name
-    shown = _short(error.instance)
-    data = kind.as_dict()
-    if name == "enum":
-        return f"{shown} is not one of {_quoted(data.get('options', []))}"
-    if name == "type":
-        types = data.get("types") or [data.get("type")]
-        return f"{shown} is not of type {' or '.join(str(t) for t in types)}"
-    if name == "required":
-        return f"{_short(data.get('property'))} is a required property"
-    if name == "constant":
-        return f"{shown} is not {_short(data.get('expected_value'))}"
-    if name == "anyOf" or name == "oneOfNotValid":
-        return _any_of_message(error, shown)
-    message = error.message
-    return message if len(message) <= 300 else message[:299] + "…"
-
-
-def _any_of_message(error: jsonschema_rs.ValidationError, shown: str) -> str:
-    """Explain an ``anyOf`` failure by its most specific branch, or list the types it allows."""
-    branches = error.kind.as_dict().get("context") or []
-    types: list[str] = []
-    for branch in branches:
-        first = branch[0] if branch else None
-        if first is None:
-            continue
-        if first.kind.name == "type" and not first.instance_path:
-            types.extend(str(t) for t in first.kind.as_dict().get("types", []))
-            continue
-        return _message(first)
-    if types:
-        return f"{shown} is not of type {' or '.join(dict.fromkeys(types))}"
-    return f"{shown} matches none of the allowed forms"
-
-
-def _first_error(validator: jsonschema_rs.Validator, instance: Any) -> _Finding | None:
+def _first_error(
+    validator: jsonschema_rs.Validator, instance: Any, repeated: bool = False
+) -> _Finding | None:
+    """The error to report; a repeated declared field first (serde stops at it)."""
+    if repeated:
+        for error in validator.iter_errors(instance):
+            found = _repeated_field(error)
+            if found is not None:
+                return found
     for error in validator.iter_errors(instance):
-        return _Finding(_pointer(error.instance_path), _message(error))
+        return _Finding(join(error.instance_path), _message(error))
+    return None
+
+
+def _repeated_field(error: jsonschema_rs.ValidationError) -> _Finding | None:
+    """The ``x-serde-fields`` error in ``error`` or in the branches it explains, if any."""
+    if error.kind.name == serde.FIELDS:
+        return _Finding(*serde.duplicate_key(join(error.instance_path), error.message))
+    for branch in error.kind.as_dict().get("context") or []:
+        for inner in branch:
+            found = _repeated_field(inner)
+            if found is not None:
+                return found
+    return None
+
+
+def _repeated_tag(obj: Any, where: str, repeated: bool) -> _Finding | None:
+    """serde reads a tag before anything else: a repeated ``type`` is an error at once."""
+    if repeated and obj.__class__ is serde.RepeatedKeys and "type" in obj.duplicates:
+        return _Finding(*serde.duplicate_key(where, "type"))
     return None
 
 
@@ -136,8 +111,13 @@ def _catch_all_warnings(
             )
 
 
-def _check_event(obj: Any, vs: schemas.VersionSchemas, prefix: str, out: list[_Finding]) -> None:
-    """Append the findings for one event: its tag, its item's kind, then its fields."""
+def _check_event(
+    obj: Any, vs: schemas.VersionSchemas, prefix: str, out: list[_Finding], repeated: bool
+) -> None:
+    """Append the findings for one event: its tag, its item's kind, then its fields.
+
+    ``repeated``: the line repeats some key somewhere (a repeated declared field is the error).
+    """
     if not isinstance(obj, dict):
         out.append(_Finding(prefix, f"expected an event object, found {_type_name(obj)}"))
         return
@@ -147,6 +127,10 @@ def _check_event(obj: Any, vs: schemas.VersionSchemas, prefix: str, out: list[_F
     tag = obj["type"]
     if not isinstance(tag, str):
         out.append(_Finding(prefix + "/type", f"event tag {_short(tag)} is not of type string"))
+        return
+    found = _repeated_tag(obj, prefix, repeated)
+    if found is not None:
+        out.append(found)
         return
     branch = vs.events.get(tag)
     if branch is None:
@@ -183,6 +167,10 @@ def _check_event(obj: Any, vs: schemas.VersionSchemas, prefix: str, out: list[_F
         if not isinstance(kind, str):
             out.append(_Finding(where + "/type", f"item kind {_short(kind)} is not of type string"))
             return
+        found = _repeated_tag(item, where, repeated)
+        if found is not None:
+            out.append(found)
+            return
         item_branch = vs.items.get(kind)
         if item_branch is None:
             out.append(
@@ -193,11 +181,11 @@ def _check_event(obj: Any, vs: schemas.VersionSchemas, prefix: str, out: list[_F
                 )
             )
             return
-        found = _first_error(item_branch.validator, item)
+        found = _first_error(item_branch.validator, item, repeated)
         if found is not None:
             out.append(_Finding(where + found.pointer, found.message))
             return
-    found = _first_error(branch.validator, obj)
+    found = _first_error(branch.validator, obj, repeated)
     if found is not None:
         out.append(_Finding(prefix + found.pointer, found.message))
         return
@@ -206,21 +194,38 @@ def _check_event(obj: Any, vs: schemas.VersionSchemas, prefix: str, out: list[_F
         _catch_all_warnings(item_branch, item, prefix + "/item", out)
 
 
+def _is_newer(version: str, newest: str) -> bool:
+    """A well-formed ``MAJOR.MINOR.PATCH`` newer than ``newest`` (VT Code never reads it)."""
+    try:
+        return registry.version_key(version) > registry.version_key(newest)
+    except ValueError:
+        return False
+
+
 def _is_envelope(obj: Any) -> bool:
     return (
         isinstance(obj, dict) and "type" not in obj and ("event" in obj or "schema_version" in obj)
     )
 
 
-def check_value(obj: Any, default_version: str) -> tuple[list[_Finding], str | None]:
+def check_value(
+    obj: Any, default_version: str, repeated: bool = False
+) -> tuple[list[_Finding], str | None]:
     """Findings for one parsed line, and the version it was checked against.
 
-    The verdict is that of the released documents (the entry validator of the version);
-    the findings explain it. An envelope whose ``schema_version`` is unknown is an error
-    of kind ``version``.
+    The verdict is that of the released documents (the entry validator of the version)
+    with serde's two rules (:mod:`.serde`); the findings explain it. ``repeated``: ``obj``
+    comes from :func:`serde.reparse` and repeats a key somewhere. An envelope whose
+    ``schema_version`` is unknown is an error of kind ``version``; a well-formed newer one
+    is read with the newest schema and a ``version`` warning.
     """
     out: list[_Finding] = []
     if _is_envelope(obj):
+        if repeated and obj.__class__ is serde.RepeatedKeys:
+            for key in obj.duplicates:
+                if key in ENVELOPE_FIELDS:
+                    out.append(_Finding(*serde.duplicate_key("", key)))
+                    return out, None
         if "schema_version" not in obj:
             out.append(_Finding("", '"schema_version" is a required property (envelope)'))
             return out, None
@@ -229,29 +234,57 @@ def check_value(obj: Any, default_version: str) -> tuple[list[_Finding], str | N
             out.append(_Finding("/schema_version", f"{_short(version)} is not of type string"))
             return out, None
         if version not in schemas.known_versions():
-            try:
-                registry.resolve_version(version)
-            except UnknownSchemaVersion as exc:
-                out.append(_Finding("/schema_version", str(exc), kind="version"))
-                return out, None
+            newest = registry.latest()
+            if _is_newer(version, newest):
+                out.append(
+                    _Finding(
+                        "/schema_version",
+                        f"schema version {_short(version)} is newer than the newest known "
+                        f"({newest}): read with {newest}",
+                        kind="version",
+                        severity=WARNING,
+                    )
+                )
+                version = newest
+            else:
+                try:
+                    registry.resolve_version(version)
+                except UnknownSchemaVersion as exc:
+                    out.append(_Finding("/schema_version", str(exc), kind="version"))
+                    return out, None
         if "event" not in obj:
             out.append(_Finding("", '"event" is a required property (envelope)'))
             return out, version
         vs = schemas.for_version(version)
-        _check_event(obj["event"], vs, "/event", out)
+        _check_event(obj["event"], vs, "/event", out, repeated)
         entry = vs.envelope
     else:
         version = default_version
         vs = schemas.for_version(version)
-        _check_event(obj, vs, "", out)
+        _check_event(obj, vs, "", out, repeated)
         entry = vs.bare
     # The verdict belongs to the released documents; the findings only explain it.
     if entry.is_valid(obj):
         out = [f for f in out if f.severity == WARNING]
     elif not any(f.severity == ERROR for f in out):
-        found = _first_error(entry, obj)
+        found = _first_error(entry, obj, repeated)
         out.append(found or _Finding("", "the line does not match the schema"))
+    if entry is vs.bare and any(f.severity == ERROR for f in out):
+        out = _with_older_hint(obj, version, out)
     return out, version
+
+
+def _with_older_hint(obj: Any, version: str, out: list[_Finding]) -> list[_Finding]:
+    """A bare line is read with one version only; name an older one that accepts it."""
+    for older in reversed(registry.versions()):
+        if registry.version_key(older) >= registry.version_key(version):
+            continue
+        if schemas.for_version(older).bare.is_valid(obj):
+            first = next(i for i, f in enumerate(out) if f.severity == ERROR)
+            hint = f" (the line is valid under schema {older}: --schema-version {older})"
+            out[first] = dataclasses.replace(out[first], message=out[first].message + hint)
+            break
+    return out
 
 
 def _json_error(raw: bytes, exc: orjson.JSONDecodeError, last: bool) -> _Finding:
@@ -276,6 +309,9 @@ def _json_error(raw: bytes, exc: orjson.JSONDecodeError, last: bool) -> _Finding
 
 
 _UNPARSED: Any = object()
+BLANK = "blank line: expected one JSON event"
+#: A marker finding: the line was parsed again to see repeated keys or -0 (never reported).
+_MARKED = _Finding("", "")
 
 
 def _parse_or_unparsed(raw: bytes) -> Any:
@@ -283,6 +319,35 @@ def _parse_or_unparsed(raw: bytes) -> Any:
         return _loads(raw)
     except _JSONDecodeError:
         return _UNPARSED
+
+
+def oversize_issue(line: int, length: int, max_line: int, file: str = "") -> Issue:
+    """The issue for a line longer than the maximum line size (skipped, never held)."""
+    return Issue(
+        line=line,
+        pointer="",
+        message=f"line of {length} bytes is longer than the maximum line size "
+        f"({max_line} bytes; see --max-line-size): skipped",
+        kind="size",
+        file=file,
+    )
+
+
+def broken_issue(line: int, file: str = "") -> Issue:
+    """The issue for the line an input broke off inside (its error follows)."""
+    return Issue(
+        line=line,
+        pointer="",
+        message="incomplete line: the input broke off inside it",
+        kind="encoding",
+        file=file,
+    )
+
+
+@functools.cache
+def checker_for(schema_version: str | None = None) -> Checker:
+    """One shared checker per default version (for ``parse_line`` and the log readers)."""
+    return Checker(schema_version=schema_version)
 
 
 @dataclass
@@ -302,6 +367,8 @@ class Checker:
 
     schema_version: str | None = None
     strict: bool = False
+    #: The maximum line size the reader applies (for the message of an over-long line).
+    max_line: int = MAX_LINE
 
     def __post_init__(self) -> None:
         self.version = (
@@ -313,7 +380,10 @@ class Checker:
         self._line = schemas.fast_line_validator(self.version)
 
     def check_parsed(self, obj: Any, line: int, file: str = "") -> LineResult:
-        """The precise verdict on a line already parsed to ``obj``."""
+        """The verdict on a line already parsed to ``obj`` (no repeated keys can be seen)."""
+        if self._line.is_valid(obj):
+            own = obj.get("schema_version") if _is_envelope(obj) else self.version
+            return LineResult(line=line, schema_version=own)
         findings, version = check_value(obj, self.version)
         return self._result(findings, line, file, version)
 
@@ -335,6 +405,12 @@ class Checker:
 
     def check_line(self, raw: bytes, line: int, file: str = "", last: bool = False) -> LineResult:
         """The precise verdict on one raw line (without its newline)."""
+        return self.judge(raw, line, file, last)[0]
+
+    def judge(
+        self, raw: bytes, line: int = 1, file: str = "", last: bool = False
+    ) -> tuple[LineResult, Any]:
+        """The verdict on one raw line, and the value parsed from it (``None`` if none)."""
         findings: list[_Finding] = []
         if raw.startswith(BOM):
             raw = raw[len(BOM) :]
@@ -350,20 +426,27 @@ class Checker:
             findings.append(
                 _Finding("", "UTF-16 byte-order mark: the log must be UTF-8", kind="encoding")
             )
-            return self._result(findings, line, file, None)
+            return self._result(findings, line, file, None), None
         if not raw.strip():
-            findings.append(_Finding("", "blank line: expected one JSON event", kind="json"))
-            return self._result(findings, line, file, None)
+            findings.append(_Finding("", BLANK, kind="json"))
+            return self._result(findings, line, file, None), None
         try:
             obj = _loads(raw)
         except _JSONDecodeError as exc:
             findings.append(_json_error(raw, exc, last))
-            return self._result(findings, line, file, None)
+            return self._result(findings, line, file, None), None
+        if not serde.canonical(obj, raw):
+            # Not written as orjson writes it: a key may be repeated, or -0 written.
+            marked = serde.reparse(raw)
+            if marked is not None:
+                obj = marked
+                findings.append(_MARKED)  # skip the fast validator, which cannot see them
         if not findings and self._line.is_valid(obj):
-            own = obj.get("schema_version") if _is_envelope(obj) else self.version
-            return LineResult(line=line, schema_version=own)
-        more, version = check_value(obj, self.version)
-        return self._result([*findings, *more], line, file, version)
+            own = obj["schema_version"] if _is_envelope(obj) else self.version
+            return LineResult(line=line, schema_version=own), obj
+        more, version = check_value(obj, self.version, _MARKED in findings)
+        kept = [f for f in findings if f is not _MARKED]
+        return self._result([*kept, *more], line, file, version), obj
 
     def check_lines(
         self,
@@ -373,22 +456,19 @@ class Checker:
         *,
         unterminated: bool = False,
         broken: bool = False,
+        oversize: Sequence[tuple[int, int]] = (),
     ) -> BlockResult:
         """Check consecutive lines numbered from ``first``; the fast path for valid ones.
 
         ``unterminated``: the last of ``lines`` ended the input without a newline.
         ``broken``: the input broke off inside the last line (it is invalid, whatever it holds).
+        ``oversize``: ``(index, length)`` of lines that were too long to read (invalid).
         """
+        if oversize:
+            return self._around_oversize(lines, first, file, unterminated, broken, oversize)
         if broken and lines:
             head = self.check_lines(lines[:-1], first, file)
-            number = first + len(lines) - 1
-            cut = Issue(
-                line=number,
-                pointer="",
-                message="incomplete line: the input broke off inside it",
-                kind="encoding",
-                file=file,
-            )
+            cut = broken_issue(first + len(lines) - 1, file)
             head.lines += 1
             head.invalid += 1
             head.issues.append(cut)
@@ -397,6 +477,8 @@ class Checker:
         batch_valid = self._batch.is_valid
         line_valid = self._line.is_valid
         loads = _loads
+        dumps = _dumps
+        canonical = serde.canonical
         last_index = len(lines) - 1
         for start in range(0, len(lines), BATCH):
             chunk = lines[start : start + BATCH]
@@ -406,24 +488,30 @@ class Checker:
                 # Parse one by one; the lines that do parse still go through one batch call.
                 objs = [_parse_or_unparsed(raw) for raw in chunk]
                 clean = batch_valid([o for o in objs if o is not _UNPARSED])
+                same = False
             else:
-                if batch_valid(objs):
+                # Valid, and written exactly as orjson writes it back (so no key repeated).
+                clean = batch_valid(objs)
+                try:
+                    same = dumps(objs) == b"[" + b",".join(chunk) + b"]"
+                except TypeError:  # deeper than orjson writes: line by line
+                    same = False
+                if clean and same:
                     continue
-                clean = False
             for offset, obj in enumerate(objs):
-                if obj is not _UNPARSED and (clean or line_valid(obj)):
+                if (
+                    obj is not _UNPARSED
+                    and (clean or line_valid(obj))
+                    and (same or canonical(obj, chunk[offset]))
+                ):
                     continue
                 index = start + offset
-                number = first + index
-                if obj is _UNPARSED:
-                    raw = chunk[offset]
-                    if raw.endswith(b"\n"):
-                        raw = raw[:-1]
-                    verdict = self.check_line(
-                        raw, number, file, last=unterminated and index == last_index
-                    )
-                else:
-                    verdict = self.check_parsed(obj, number, file)
+                raw = chunk[offset]
+                if raw.endswith(b"\n"):
+                    raw = raw[:-1]
+                verdict = self.check_line(
+                    raw, first + index, file, last=unterminated and index == last_index
+                )
                 if not verdict.issues:
                     continue
                 result.issues.extend(verdict.issues)
@@ -431,4 +519,38 @@ class Checker:
                 if not verdict.valid:
                     result.invalid += 1
         result.valid = result.lines - result.invalid
+        return result
+
+    def _around_oversize(
+        self,
+        lines: Sequence[bytes],
+        first: int,
+        file: str,
+        unterminated: bool,
+        broken: bool,
+        oversize: Sequence[tuple[int, int]],
+    ) -> BlockResult:
+        """``check_lines`` for a block holding over-long lines: the runs between them, and them."""
+        result = BlockResult()
+        position = 0
+        for index, length in (*oversize, (len(lines), 0)):
+            if index > position:
+                ends = index == len(lines)
+                part = self.check_lines(
+                    lines[position:index],
+                    first + position,
+                    file,
+                    unterminated=unterminated and ends,
+                    broken=broken and ends,
+                )
+                result.lines += part.lines
+                result.valid += part.valid
+                result.invalid += part.invalid
+                result.warnings += part.warnings
+                result.issues.extend(part.issues)
+            if index < len(lines):
+                result.lines += 1
+                result.invalid += 1
+                result.issues.append(oversize_issue(first + index, length, self.max_line, file))
+            position = index + 1
         return result

@@ -80,13 +80,14 @@ def run_task(task: Task, checker: Checker, progress: Progress | None = None) -> 
             if task.end is not None:
                 source.stream.seek(task.start)
             limit = None if task.end is None else task.end - task.start
-            for block in reader.blocks(source, limit=limit):
+            for block in reader.blocks(source, limit=limit, max_line=checker.max_line):
                 found = checker.check_lines(
                     block.lines,
                     number,
                     name,
                     unterminated=block.unterminated and task.last,
                     broken=block.broken,
+                    oversize=block.oversize,
                 )
                 number += found.lines
                 result.lines += found.lines
@@ -113,9 +114,9 @@ def shift(result: FileResult, lines_before: int) -> list[Issue]:
 _worker_checker: Checker | None = None
 
 
-def _init_worker(schema_version: str | None, strict: bool) -> None:
+def _init_worker(schema_version: str | None, strict: bool, max_line: int) -> None:
     global _worker_checker
-    _worker_checker = Checker(schema_version=schema_version, strict=strict)
+    _worker_checker = Checker(schema_version=schema_version, strict=strict, max_line=max_line)
 
 
 def _work(task: Task) -> FileResult:
@@ -145,7 +146,9 @@ def run_tasks(
     # Built once here, inherited by forked workers (the precise path of the default version).
     schemas.for_version(checker.version)
     with context.Pool(
-        workers, initializer=_init_worker, initargs=(checker.schema_version, checker.strict)
+        workers,
+        initializer=_init_worker,
+        initargs=(checker.schema_version, checker.strict, checker.max_line),
     ) as pool:
         results = pool.imap(_work, remote, chunksize=1)
         for task in tasks:

@@ -4,8 +4,9 @@ Every byte read ends up in exactly one line: a line is what lies between two new
 (``\\r`` before a newline is left in place; JSON treats it as whitespace), the text after
 the last newline is a final, unterminated line, and when a stream breaks part way (a
 corrupt or truncated gzip member, an I/O error) the partial line read so far is handed
-over as a line of its own before the error is raised. Memory stays at about one block
-(plus the longest line) whatever the size of the input.
+over as a line of its own before the error is raised. A line longer than the maximum line
+size is skipped as it streams past and reported by its length. Memory stays at about one
+block plus one maximum line whatever the input: endless devices and gzip bombs included.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ from vtcode_exec_events.errors import VtcodeExecEventsError
 
 __all__ = [
     "BLOCK_SIZE",
+    "GIVE_UP",
     "GZIP_MAGIC",
+    "MAX_LINE",
     "STDIN",
     "Block",
     "Input",
@@ -39,6 +42,10 @@ __all__ = [
 ]
 
 BLOCK_SIZE = 1 << 20
+#: The longest line read (``--max-line-size``); a longer one is skipped and counted invalid.
+MAX_LINE = 64 << 20
+#: An over-long line is skipped up to this many times ``MAX_LINE``; beyond, the input ends.
+GIVE_UP = 16
 GZIP_MAGIC = b"\x1f\x8b"
 STDIN = "-"
 
@@ -53,11 +60,14 @@ class Block:
 
     ``unterminated``: the last line ended the input without a newline. ``broken``: the
     input broke off inside the last line (the error follows as :class:`InputError`).
+    ``oversize``: ``(index, length)`` of the lines longer than the maximum line size; they
+    were skipped, not held, and stand in ``lines`` as ``b""``.
     """
 
     lines: list[bytes]
     unterminated: bool = False
     broken: bool = False
+    oversize: tuple[tuple[int, int], ...] = ()
 
 
 def display_name(path: str | os.PathLike[str]) -> str:
@@ -122,25 +132,29 @@ class Input:
 def open_input(path: str | os.PathLike[str]) -> Iterator[Input]:
     """Open an input for binary reading. Raises :class:`InputError`.
 
-    ``-`` is standard input. gzip is recognised by its magic bytes, on files and stdin.
-    ``consumed()`` gives the bytes of the file read so far (for progress).
+    ``-`` is standard input; any other readable path (a file, a FIFO, ``<(zcat x.gz)``, a
+    character device) is read the same way, without seeking. gzip is recognised by its
+    magic bytes, peeked at through the buffer. ``consumed()`` gives the bytes of the file
+    read so far (for progress).
     """
     text = os.fspath(path)
+    owned = False
     try:
         if text == STDIN:
             raw: BinaryIO = sys.stdin.buffer
-            if not hasattr(raw, "peek"):
-                raw = io.BufferedReader(_Raw(raw))
-            head = raw.peek(2)[:2]
             owned = False
         else:
             if Path(text).is_dir():
                 raise IsADirectoryError(text)
             raw = open(text, "rb")  # noqa: SIM115 - closed below
-            head = raw.read(2)
-            raw.seek(0)
             owned = True
+        if not hasattr(raw, "peek"):
+            raw = io.BufferedReader(_Raw(raw))
+        # Peek, never seek: pipes, FIFOs, process substitution and devices cannot seek.
+        head = raw.peek(2)[:2]
     except OSError as exc:
+        if owned:
+            raw.close()
         raise InputError(_describe(exc)) from None
     try:
         if head == GZIP_MAGIC:
@@ -161,49 +175,27 @@ def open_input(path: str | os.PathLike[str]) -> Iterator[Input]:
 
 
 def blocks(
-    source: Input, *, limit: int | None = None, block_size: int = BLOCK_SIZE
+    source: Input,
+    *,
+    limit: int | None = None,
+    block_size: int = BLOCK_SIZE,
+    max_line: int = MAX_LINE,
 ) -> Iterator[Block]:
     """Split an input into blocks of whole lines (at most ``limit`` bytes are read).
 
-    Lines keep their ``\n`` (the checker ignores it). Raises :class:`InputError` when the
-    input fails; the lines read before, and the partial line at the point of failure,
-    have been yielded by then.
+    Lines come without their ``\n``. A line longer than ``max_line`` bytes is skipped as it
+    streams past (never held) and reported in ``Block.oversize``; one that runs on for
+    more than ``GIVE_UP`` times ``max_line`` with no newline (``/dev/zero``) ends the input
+    with an :class:`InputError`. Raises :class:`InputError` when the input fails; the lines
+    read before, and the partial line at the point of failure, have been yielded by then.
+    Memory stays at about ``block_size + max_line`` whatever the input.
     """
-    if source.gzip:
-        return _split_blocks(source.stream, limit, block_size)
-    return _line_blocks(source.stream, limit, block_size)
-
-
-def _line_blocks(stream: BinaryIO, limit: int | None, block_size: int) -> Iterator[Block]:
-    """``readlines`` in blocks: the fast way for plain files and pipes."""
-    remaining = limit
-    while True:
-        hint = block_size if remaining is None else min(block_size, remaining)
-        if hint <= 0:
-            return
-        try:
-            lines = stream.readlines(hint)
-        except (OSError, ValueError) as exc:
-            raise InputError(_describe(exc)) from None
-        if not lines:
-            return
-        if remaining is not None:
-            remaining -= sum(map(len, lines))
-            # readlines stops only once it has read *more* than the hint: give back what
-            # lies past the limit (a range's end is a line end, so whole lines).
-            while remaining < 0 and lines:
-                remaining += len(lines.pop())
-            if not lines:
-                return
-        yield Block(lines, unterminated=not lines[-1].endswith(b"\n"))
-
-
-def _split_blocks(stream: BinaryIO, limit: int | None, block_size: int) -> Iterator[Block]:
-    """``read`` and split: every byte decoded before a failure is handed over as lines."""
-    pending: list[bytes] = []
+    pending: list[bytes] = []  # the pieces of the line being read
+    held = 0  # the bytes of that line so far (skipped ones included)
+    skipping = False  # that line is longer than max_line: its bytes are dropped
     remaining = limit
     # read1: one decompression step at a time, so a failure loses nothing decoded before it.
-    read = getattr(stream, "read1", stream.read)
+    read = getattr(source.stream, "read1", source.stream.read)
     while True:
         size = block_size if remaining is None else min(block_size, remaining)
         if size <= 0:
@@ -211,7 +203,9 @@ def _split_blocks(stream: BinaryIO, limit: int | None, block_size: int) -> Itera
         try:
             chunk = read(size)
         except (OSError, EOFError, zlib.error, ValueError) as exc:
-            if pending:
+            if skipping:
+                yield Block([b""], unterminated=True, oversize=((0, held),))
+            elif pending:
                 yield Block([b"".join(pending)], unterminated=True, broken=True)
             raise InputError(_describe(exc)) from None
         if not chunk:
@@ -220,18 +214,41 @@ def _split_blocks(stream: BinaryIO, limit: int | None, block_size: int) -> Itera
             remaining -= len(chunk)
         cut = chunk.rfind(b"\n")
         if cut < 0:
-            pending.append(chunk)
+            held += len(chunk)
+            if not skipping and held > max_line:
+                skipping, pending = True, []
+            if skipping:
+                if held > GIVE_UP * max_line:
+                    yield Block([b""], unterminated=True, oversize=((0, held),))
+                    raise InputError(
+                        f"a line runs on for more than {held} bytes without a newline "
+                        f"({GIVE_UP} times the maximum line size): stopped reading"
+                    )
+            else:
+                pending.append(chunk)
             continue
-        if pending:
-            pending.append(chunk[:cut])
-            data = b"".join(pending)
-            pending = []
+        first = chunk.find(b"\n")
+        length = held + first
+        lines = chunk[first + 1 : cut].split(b"\n") if cut > first else []
+        oversize: list[tuple[int, int]] = []
+        if skipping or length > max_line:
+            oversize.append((0, length))
+            lines.insert(0, b"")
         else:
-            data = chunk[:cut]
-        yield Block(data.split(b"\n"))
-        if cut + 1 < len(chunk):
-            pending.append(chunk[cut + 1 :])
-    if pending:
+            lines.insert(0, b"".join((*pending, chunk[:first])) if pending else chunk[:first])
+        if len(lines) > 1 and max(map(len, lines)) > max_line:
+            for index in range(1, len(lines)):
+                if len(lines[index]) > max_line:
+                    oversize.append((index, len(lines[index])))
+                    lines[index] = b""
+        yield Block(lines, oversize=tuple(oversize))
+        rest = chunk[cut + 1 :]
+        held = len(rest)
+        skipping = held > max_line
+        pending = [rest] if rest and not skipping else []
+    if skipping:
+        yield Block([b""], unterminated=True, oversize=((0, held),))
+    elif pending:
         yield Block([b"".join(pending)], unterminated=True)
 
 

@@ -17,9 +17,9 @@ __all__ = [
     "Summary",
 ]
 
-Kind = Literal["json", "schema", "version", "encoding"]
+Kind = Literal["json", "schema", "version", "encoding", "size"]
 Severity = Literal["error", "warning"]
-KINDS: tuple[Kind, ...] = ("json", "schema", "version", "encoding")
+KINDS: tuple[Kind, ...] = ("json", "schema", "version", "encoding", "size")
 ERROR: Severity = "error"
 WARNING: Severity = "warning"
 
@@ -29,9 +29,10 @@ class Issue:
     """One problem on one line.
 
     ``line`` counts from 1 within its file; ``pointer`` is an RFC 6901 pointer into the
-    line's value (``""`` for the whole line); ``kind`` is ``json``, ``schema``, ``version``
-    or ``encoding``; ``severity`` is ``error`` (the line is invalid) or ``warning`` (VT
-    Code's decoder accepts the line, but it carries something this schema does not know).
+    line's value (``""`` for the whole line); ``kind`` is ``json``, ``schema``, ``version``,
+    ``encoding`` or ``size`` (a line longer than the maximum line size); ``severity`` is
+    ``error`` (the line is invalid) or ``warning`` (VT Code's decoder accepts the line, but
+    it carries something this schema does not know).
     """
 
     line: int

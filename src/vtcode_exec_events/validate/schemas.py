@@ -11,6 +11,9 @@ Two views of the same released documents live in one offline registry:
   ``anyOf`` stops at the first match). The strict copy accepts a subset of what the
   released documents accept: a line it accepts is valid and carries no warning.
 
+Both views carry serde's two rules as custom keywords (see :mod:`.serde`): integers
+written as floats everywhere, repeated declared fields in the released view.
+
 Remote references are never fetched: validators are built with ``offline=True`` and a
 registry holding only local documents.
 """
@@ -27,6 +30,7 @@ import jsonschema_rs
 
 from vtcode_exec_events import registry
 from vtcode_exec_events.errors import SchemaError
+from vtcode_exec_events.validate import serde
 
 __all__ = [
     "Branch",
@@ -139,10 +143,11 @@ def _branches(
             raise SchemaError(f"{schema_set.version}: {entry['$ref']} has no const 'type' tag")
         if bdoc not in maps:
             maps[bdoc] = jsonschema_rs.validator_map_for(
-                schema_set.documents[bdoc],
+                _released(schema_set.version)[bdoc],
                 registry=reg,
                 base_uri=schema_set.uri(bdoc),
                 offline=True,
+                keywords=serde.KEYWORDS,
             )
         validator = maps[bdoc].get("#" + pointer)
         props = node.get("properties", {})
@@ -186,7 +191,9 @@ def _known_union_ref(schema_set: registry.SchemaSet) -> tuple[str, bool]:
 
 
 def _entry(uri: str, reg: jsonschema_rs.Registry) -> jsonschema_rs.Validator:
-    return jsonschema_rs.validator_for({"$schema": DRAFT, "$ref": uri}, registry=reg, offline=True)
+    return jsonschema_rs.validator_for(
+        {"$schema": DRAFT, "$ref": uri}, registry=reg, offline=True, keywords=serde.KEYWORDS
+    )
 
 
 @functools.cache
@@ -248,8 +255,16 @@ def _heat(branch: Any, schema_set: registry.SchemaSet, here: str) -> int:
 def _strict_documents(version: str) -> dict[str, Schema]:
     schema_set = registry.load(version)
     return {
-        name: _strict(copy.deepcopy(doc), schema_set, name)
+        name: serde.with_keywords(_strict(copy.deepcopy(doc), schema_set, name), fields=False)
         for name, doc in schema_set.documents.items()
+    }
+
+
+@functools.cache
+def _released(version: str) -> dict[str, Schema]:
+    """A version's documents as released, plus serde's keywords (see :mod:`.serde`)."""
+    return {
+        name: serde.with_keywords(doc) for name, doc in registry.load(version).documents.items()
     }
 
 
@@ -259,7 +274,8 @@ def _registry() -> jsonschema_rs.Registry:
     resources: list[tuple[str, Schema]] = []
     for version in registry.versions():
         schema_set = registry.load(version)
-        resources.extend(schema_set.resources())
+        documents = _released(version)
+        resources.extend((schema_set.uri(name), doc) for name, doc in documents.items())
         base = strict_base_uri(version)
         resources.extend((base + name, doc) for name, doc in _strict_documents(version).items())
     return jsonschema_rs.Registry(resources)
@@ -291,11 +307,15 @@ def _fast_line_schema(default_version: str) -> Schema:
 def fast_line_validator(default_version: str) -> jsonschema_rs.Validator:
     """Accepts a parsed line only if it is valid and warning-free (one call per line)."""
     schema = {"$schema": DRAFT, **_fast_line_schema(default_version)}
-    return jsonschema_rs.validator_for(schema, registry=_registry(), offline=True)
+    return jsonschema_rs.validator_for(
+        schema, registry=_registry(), offline=True, keywords=serde.KEYWORDS
+    )
 
 
 @functools.cache
 def fast_batch_validator(default_version: str) -> jsonschema_rs.Validator:
     """The same as :func:`fast_line_validator` over a list of parsed lines (one call per batch)."""
     schema = {"$schema": DRAFT, "type": "array", "items": _fast_line_schema(default_version)}
-    return jsonschema_rs.validator_for(schema, registry=_registry(), offline=True)
+    return jsonschema_rs.validator_for(
+        schema, registry=_registry(), offline=True, keywords=serde.KEYWORDS
+    )
