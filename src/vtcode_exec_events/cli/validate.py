@@ -13,6 +13,12 @@ from vtcode_exec_events import registry
 from vtcode_exec_events.cli._output import reader_may_leave
 from vtcode_exec_events.errors import UnknownSchemaVersion
 from vtcode_exec_events.validate import validate_paths
+from vtcode_exec_events.validate.formats import (
+    FORMATS,
+    GithubReporter,
+    JunitReporter,
+    SarifReporter,
+)
 from vtcode_exec_events.validate.reader import STDIN
 from vtcode_exec_events.validate.report import JsonReporter, Reporter, TextReporter
 
@@ -20,6 +26,20 @@ __all__ = ["command"]
 
 #: Inputs at least this large (in bytes on disk) get a progress bar on a terminal.
 PROGRESS_THRESHOLD = 16 << 20
+#: Issues shown (and kept, for the formats written at the end) unless --max-errors says.
+DEFAULT_MAX_ERRORS = 1000
+
+
+def _reporter(fmt: str, max_errors: int | None, quiet: bool) -> Reporter:
+    if fmt == "json":
+        return JsonReporter(sys.stdout, max_errors)
+    if fmt == "github":
+        return GithubReporter(sys.stdout, max_errors)
+    if fmt == "sarif":
+        return SarifReporter(sys.stdout, max_errors)
+    if fmt == "junit":
+        return JunitReporter(sys.stdout, max_errors)
+    return TextReporter(sys.stdout, max_errors, quiet=quiet)
 
 
 def _input_size(paths: tuple[str, ...]) -> int:
@@ -88,10 +108,29 @@ def _check_version(ctx: click.Context, param: click.Parameter, value: str | None
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(FORMATS),
     default="text",
     show_default=True,
-    help="Report format.",
+    help="Report format: text, one JSON object, GitHub annotations, SARIF 2.1.0, JUnit XML.",
+)
+@click.option(
+    "--max-errors",
+    type=click.IntRange(min=0),
+    default=DEFAULT_MAX_ERRORS,
+    show_default=True,
+    metavar="N",
+    help="Show (and keep) at most N issues; the rest are counted and grouped. 0: no limit.",
+)
+@click.option(
+    "--all-errors",
+    is_flag=True,
+    help="Report every schema error of an invalid line, not only the first.",
+)
+@click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="Text format: no line per issue, only the issues grouped with counts and the totals.",
 )
 @click.option(
     "--jobs",
@@ -111,6 +150,9 @@ def command(
     schema_version: str | None,
     strict: bool,
     fmt: str,
+    max_errors: int,
+    all_errors: bool,
+    quiet: bool,
     jobs: int,
     progress: bool | None,
 ) -> None:
@@ -118,7 +160,8 @@ def command(
 
     Each line is a bare event, checked against --schema-version, or a
     {"schema_version", "event"} envelope, checked against its own version.
-    Exit status: 0 every line valid, 1 some line invalid, 2 usage or I/O error.
+    Exit status: 0 every line valid, 1 some line invalid, 2 usage or I/O error,
+    130 interrupted (Ctrl-C).
     """
     if paths.count(STDIN) > 1:
         raise click.UsageError("standard input (-) can be given only once")
@@ -126,23 +169,27 @@ def command(
     # A terminal or pipe that is not UTF-8 gets escapes (still valid JSON), not a traceback.
     with suppress(AttributeError, ValueError):
         sys.stdout.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+    limit = max_errors or None
     try:
         with reader_may_leave():
-            reporter: Reporter = (
-                JsonReporter(sys.stdout) if fmt == "json" else TextReporter(sys.stdout)
-            )
+            reporter = _reporter(fmt, limit, quiet)
             with _progress(_input_size(paths), progress) as advance:
                 summary = validate_paths(
                     list(paths),
                     schema_version=schema_version,
                     strict=strict,
+                    all_errors=all_errors,
                     jobs=jobs,
                     on_issue=reporter.issue,
                     on_progress=advance,
                     keep_issues=False,
+                    max_issues=0 if quiet and fmt == "text" else limit,
                 )
             reporter.finish(summary)
     except KeyboardInterrupt:
+        # Workers ignore SIGINT; leaving the pool's block has stopped them already.
+        with suppress(OSError, ValueError):
+            sys.stdout.flush()
         click.echo("interrupted", err=True)
         sys.exit(130)
     sys.exit(summary.exit_code)
