@@ -8,10 +8,11 @@ import click
 import orjson
 from rich.text import Text
 
-from vtcode_exec_events.cli._output import console, reader_may_leave
+from vtcode_exec_events.cli._output import console, error, reader_may_leave
 from vtcode_exec_events.cli.stats import bare_version_option, check_paths, format_option
 from vtcode_exec_events.consumers.reader import display_name, read_log
 from vtcode_exec_events.consumers.timeline import DEFAULT_WIDTH, TimelineEntry, replay
+from vtcode_exec_events.text import visible
 
 __all__ = ["command"]
 
@@ -20,7 +21,9 @@ MARKS = {"ok": " ", "failed": "!", "open": "…", "info": " ", "invalid": "?"}
 
 
 def _text(entry: TimelineEntry) -> str:
-    return f"{entry.line:>6} {MARKS.get(entry.status, ' ')} {'  ' * entry.depth}{entry.text}"
+    """The entry as one line of text, control characters made visible."""
+    mark = MARKS.get(entry.status, " ")
+    return visible(f"{entry.line:>6} {mark} {'  ' * entry.depth}{entry.text}")
 
 
 @click.command("replay")
@@ -62,6 +65,6 @@ def command(log: str, schema_version: str | None, fmt: str, updates: bool, width
         except BrokenPipeError:
             raise
         except (OSError, EOFError) as exc:
-            click.echo(f"error: cannot read {display_name(log)}: {exc}", err=True)
+            error(f"cannot read {display_name(log)}: {exc}")
             sys.exit(2)
     sys.exit(1 if invalid else 0)

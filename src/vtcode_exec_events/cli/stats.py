@@ -8,10 +8,11 @@ import sys
 import click
 import orjson
 
-from vtcode_exec_events.cli._output import Section, reader_may_leave, render
+from vtcode_exec_events.cli._output import Section, error, reader_may_leave, render
 from vtcode_exec_events.consumers.reader import STDIN, display_name, read_log
 from vtcode_exec_events.consumers.stats import DEFAULT_MAX_EXAMPLES, Stats
 from vtcode_exec_events.registry import resolve_version, version_key
+from vtcode_exec_events.text import visible
 
 __all__ = ["bare_version_option", "command", "format_option", "read_all", "schema_version_option"]
 
@@ -25,7 +26,7 @@ def schema_version_option(
     try:
         return resolve_version(value)
     except ValueError as exc:
-        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+        raise click.BadParameter(visible(str(exc)), ctx=ctx, param=param) from None
 
 
 #: ``--schema-version`` for the log readers (``stats``, ``replay``).
@@ -47,7 +48,7 @@ def check_paths(paths: tuple[str, ...]) -> None:
     for path in paths:
         if path != STDIN and not os.path.isfile(path):
             what = "is a directory" if os.path.isdir(path) else "does not exist"
-            raise click.UsageError(f"cannot read {display_name(path)}: it {what}")
+            raise click.UsageError(visible(f"cannot read {display_name(path)}: it {what}"))
 
 
 def read_all(paths: tuple[str, ...], schema_version: str | None, stats: Stats) -> None:
@@ -58,7 +59,7 @@ def read_all(paths: tuple[str, ...], schema_version: str | None, stats: Stats) -
             for line in read_log(path, schema_version=schema_version):
                 stats.add(line)
         except (OSError, EOFError) as exc:
-            click.echo(f"error: cannot read {display_name(path)}: {exc}", err=True)
+            error(f"cannot read {display_name(path)}: {exc}")
             sys.exit(2)
 
 
@@ -151,8 +152,8 @@ def _sections(stats: Stats) -> list[Section]:
         failures.note = f"{len(stats.failures)} of {stats.failure_count} failures shown"
 
     errors = Section("Unparseable lines", ["where", "pointer", "message"])
-    for error in stats.errors:
-        errors.add(f"{error.file}:{error.line}", error.pointer or "/", error.message)
+    for issue in stats.errors:
+        errors.add(f"{issue.file}:{issue.line}", issue.pointer or "/", issue.message)
     if stats.invalid > len(stats.errors):
         errors.note = f"{len(stats.errors)} of {stats.invalid} unparseable lines shown"
     return [summary, events, items, commands, tools, other, usage, failures, errors]

@@ -12,6 +12,7 @@ import click
 from vtcode_exec_events import registry
 from vtcode_exec_events.cli._output import reader_may_leave
 from vtcode_exec_events.errors import UnknownSchemaVersion
+from vtcode_exec_events.text import visible
 from vtcode_exec_events.validate import validate_paths
 from vtcode_exec_events.validate.formats import (
     FORMATS,
@@ -89,7 +90,7 @@ def _check_version(ctx: click.Context, param: click.Parameter, value: str | None
     try:
         return registry.resolve_version(value)
     except UnknownSchemaVersion as exc:
-        raise click.BadParameter(str(exc)) from None
+        raise click.BadParameter(visible(str(exc))) from None
 
 
 @click.command("validate")
