@@ -152,3 +152,11 @@ def bench_validate(session: nox.Session) -> None:
     """validate: events/s and ratios to the orjson.loads floor, 1 and 2 processes (minutes)."""
     session.install("-e", ".")
     session.run("python", "benchmarks/validate/run.py", *session.posargs)
+
+
+@nox.session(default=False)
+def bounds(session: nox.Session) -> None:
+    """validate's memory bound in every report format, with and without workers (minutes)."""
+    session.install("-e", ".", *_group("test"))
+    session.env["VTCODE_BOUNDS_FULL"] = "1"
+    session.run("pytest", "tests/output/test_bounds.py", *session.posargs)

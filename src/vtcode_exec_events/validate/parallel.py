@@ -71,6 +71,22 @@ def plan(paths: Sequence[str], jobs: int) -> list[Task]:
     return tasks
 
 
+#: Most lines checked at once: a 1 MB block can hold a million short lines, and a checked
+#: part holds the issues of all its lines until they are recorded.
+PART_LINES = 4096
+
+
+def _parts(blocks: Iterator[reader.Block]) -> Iterator[tuple[list[bytes], bool, bool]]:
+    """Each block's lines in parts of at most :data:`PART_LINES`, with the block's
+    ``unterminated`` and ``broken`` flags on its last part."""
+    for block in blocks:
+        lines = block.lines
+        for start in range(0, max(len(lines), 1), PART_LINES):
+            last = start + PART_LINES >= len(lines)
+            part = lines if last and not start else lines[start : start + PART_LINES]
+            yield part, block.unterminated and last, block.broken and last
+
+
 def run_task(
     task: Task,
     checker: Checker,
@@ -94,13 +110,13 @@ def run_task(
             if task.end is not None:
                 source.stream.seek(task.start)
             limit = None if task.end is None else task.end - task.start
-            for block in reader.blocks(source, limit=limit):
+            for lines, unterminated, broken in _parts(reader.blocks(source, limit=limit)):
                 found = checker.check_lines(
-                    block.lines,
+                    lines,
                     number,
                     name,
-                    unterminated=block.unterminated and task.last,
-                    broken=block.broken,
+                    unterminated=unterminated and task.last,
+                    broken=broken,
                 )
                 number += found.lines
                 result.lines += found.lines
