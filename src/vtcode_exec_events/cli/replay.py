@@ -9,6 +9,7 @@ import orjson
 from rich.text import Text
 
 from vtcode_exec_events.cli._output import console, error, reader_may_leave
+from vtcode_exec_events.cli._progress import counted, input_size, progress_option
 from vtcode_exec_events.cli.stats import bare_version_option, check_paths, format_option
 from vtcode_exec_events.consumers.reader import display_name, read_log
 from vtcode_exec_events.consumers.timeline import DEFAULT_WIDTH, TimelineEntry, replay
@@ -38,7 +39,15 @@ def _text(entry: TimelineEntry) -> str:
     show_default=True,
     help="Cut quoted text (messages, commands, output) to this many characters; 0: never.",
 )
-def command(log: str, schema_version: str | None, fmt: str, updates: bool, width: int) -> None:
+@progress_option
+def command(
+    log: str,
+    schema_version: str | None,
+    fmt: str,
+    updates: bool,
+    width: int,
+    progress: bool | None,
+) -> None:
     """Print the timeline of a session log, in order, for debugging an agent run.
 
     Each line shows the log line number, a mark (! failed, … still open, ? unparseable)
@@ -50,11 +59,18 @@ def command(log: str, schema_version: str | None, fmt: str, updates: bool, width
     check_paths((log,))
     out = console()
     invalid = 0
+    # The timeline itself streams to a terminal; a line count helps when it goes elsewhere.
+    if progress is None and out.is_terminal:
+        progress = False
+    lines = counted(
+        read_log(log, schema_version=schema_version),
+        visible(f"replaying {display_name(log)}"),
+        input_size([log]),
+        progress,
+    )
     with reader_may_leave():
         try:
-            for entry in replay(
-                read_log(log, schema_version=schema_version), width=width, updates=updates
-            ):
+            for entry in replay(lines, width=width, updates=updates):
                 invalid += entry.status == "invalid"
                 if fmt == "json":
                     click.echo(orjson.dumps(entry.to_json()).decode())

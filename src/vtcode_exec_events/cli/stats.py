@@ -9,6 +9,7 @@ import click
 import orjson
 
 from vtcode_exec_events.cli._output import Section, error, reader_may_leave, render
+from vtcode_exec_events.cli._progress import counted, input_size, progress_option
 from vtcode_exec_events.consumers.reader import STDIN, display_name, read_log
 from vtcode_exec_events.consumers.stats import DEFAULT_MAX_EXAMPLES, Stats
 from vtcode_exec_events.registry import resolve_version, version_key
@@ -51,12 +52,19 @@ def check_paths(paths: tuple[str, ...]) -> None:
             raise click.UsageError(visible(f"cannot read {display_name(path)}: it {what}"))
 
 
-def read_all(paths: tuple[str, ...], schema_version: str | None, stats: Stats) -> None:
-    """Feed every line of every log into ``stats``; an I/O error mid-file exits with 2."""
+def read_all(
+    paths: tuple[str, ...], schema_version: str | None, stats: Stats, progress: bool | None = None
+) -> None:
+    """Feed every line of every log into ``stats``; an I/O error mid-file exits with 2.
+
+    ``progress``: a line count on standard error (``None``: on a terminal, for large logs).
+    """
     for path in paths:
         stats.start_file(display_name(path))
+        lines = read_log(path, schema_version=schema_version)
+        about = visible(f"reading {display_name(path)}")
         try:
-            for line in read_log(path, schema_version=schema_version):
+            for line in counted(lines, about, input_size([path]), progress):
                 stats.add(line)
         except (OSError, EOFError) as exc:
             error(f"cannot read {display_name(path)}: {exc}")
@@ -163,6 +171,7 @@ def _sections(stats: Stats) -> list[Section]:
 @click.argument("logs", nargs=-1, required=True, metavar="LOG...")
 @bare_version_option
 @format_option
+@progress_option
 @click.option(
     "--max-examples",
     type=click.IntRange(min=0),
@@ -170,7 +179,13 @@ def _sections(stats: Stats) -> list[Section]:
     show_default=True,
     help="Failures and unparseable lines quoted in the report (all are counted).",
 )
-def command(logs: tuple[str, ...], schema_version: str | None, fmt: str, max_examples: int) -> None:
+def command(
+    logs: tuple[str, ...],
+    schema_version: str | None,
+    fmt: str,
+    progress: bool | None,
+    max_examples: int,
+) -> None:
     """Aggregate statistics over JSONL event logs (bare or enveloped, any schema version).
 
     LOG is a .jsonl file, a .jsonl.gz file or - for standard input. The log is streamed,
@@ -179,7 +194,7 @@ def command(logs: tuple[str, ...], schema_version: str | None, fmt: str, max_exa
     """
     check_paths(logs)
     stats = Stats(max_examples=max_examples)
-    read_all(logs, schema_version, stats)
+    read_all(logs, schema_version, stats, progress)
     with reader_may_leave():
         if fmt == "json":
             click.echo(orjson.dumps(stats.to_json(), option=orjson.OPT_INDENT_2).decode())

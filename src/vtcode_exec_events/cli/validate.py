@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 
 import click
 
 from vtcode_exec_events import registry
 from vtcode_exec_events.cli._output import reader_may_leave
+from vtcode_exec_events.cli._progress import byte_progress, input_size, progress_option
 from vtcode_exec_events.errors import UnknownSchemaVersion
 from vtcode_exec_events.text import visible
 from vtcode_exec_events.validate import validate_paths
@@ -25,8 +25,6 @@ from vtcode_exec_events.validate.report import JsonReporter, Reporter, TextRepor
 
 __all__ = ["command"]
 
-#: Inputs at least this large (in bytes on disk) get a progress bar on a terminal.
-PROGRESS_THRESHOLD = 16 << 20
 #: Issues shown (and kept, for the formats written at the end) unless --max-errors says.
 DEFAULT_MAX_ERRORS = 1000
 
@@ -41,47 +39,6 @@ def _reporter(fmt: str, max_errors: int | None, quiet: bool) -> Reporter:
     if fmt == "junit":
         return JunitReporter(sys.stdout, max_errors)
     return TextReporter(sys.stdout, max_errors, quiet=quiet)
-
-
-def _input_size(paths: tuple[str, ...]) -> int:
-    total = 0
-    for path in paths:
-        if path != STDIN:
-            with suppress(OSError):
-                total += os.path.getsize(path)
-    return total
-
-
-@contextmanager
-def _progress(total: int, show: bool | None) -> Iterator[Callable[[int], None] | None]:
-    """A byte-count progress bar on stderr, for large inputs on a terminal only."""
-    wanted = sys.stderr.isatty() and total >= PROGRESS_THRESHOLD if show is None else show
-    if not wanted or total <= 0:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        DownloadColumn,
-        Progress,
-        TimeRemainingColumn,
-        TransferSpeedColumn,
-    )
-
-    bar = Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-        redirect_stdout=False,
-        redirect_stderr=False,
-    )
-    task = bar.add_task("validating", total=total)
-    with bar:
-        yield lambda n: bar.advance(task, n)
 
 
 def _check_version(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -141,11 +98,7 @@ def _check_version(ctx: click.Context, param: click.Parameter, value: str | None
     show_default=True,
     help="Worker processes for large or many files (0: one per CPU).",
 )
-@click.option(
-    "--progress/--no-progress",
-    default=None,
-    help="Force the progress bar on or off (default: on a terminal, for large inputs).",
-)
+@progress_option
 def command(
     paths: tuple[str, ...],
     schema_version: str | None,
@@ -174,7 +127,7 @@ def command(
     try:
         with reader_may_leave():
             reporter = _reporter(fmt, limit, quiet)
-            with _progress(_input_size(paths), progress) as advance:
+            with byte_progress("validating", input_size(paths), progress) as advance:
                 summary = validate_paths(
                     list(paths),
                     schema_version=schema_version,
