@@ -17,6 +17,7 @@ from typing import Any
 import jsonschema_rs
 import orjson
 
+from vtcode_exec_events import pointer as jp
 from vtcode_exec_events import registry
 from vtcode_exec_events.errors import UnknownSchemaVersion
 from vtcode_exec_events.validate import schemas
@@ -48,14 +49,6 @@ def _short(value: Any, limit: int = 60) -> str:
     except TypeError:
         text = repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _escape(token: str | int) -> str:
-    return str(token).replace("~", "~0").replace("/", "~1")
-
-
-def _pointer(path: Sequence[str | int]) -> str:
-    return "".join("/" + _escape(p) for p in path)
 
 
 def _type_name(value: Any) -> str:
@@ -116,7 +109,7 @@ def _any_of_message(error: jsonschema_rs.ValidationError, shown: str) -> str:
 
 def _first_error(validator: jsonschema_rs.Validator, instance: Any) -> _Finding | None:
     for error in validator.iter_errors(instance):
-        return _Finding(_pointer(error.instance_path), _message(error))
+        return _Finding(jp.join(error.instance_path), _message(error))
     return None
 
 
@@ -128,7 +121,7 @@ def _catch_all_warnings(
         if isinstance(value, str) and value not in values:
             out.append(
                 _Finding(
-                    f"{prefix}/{_escape(name)}",
+                    f"{prefix}/{jp.escape(name)}",
                     f"{_short(value)} is not a known {branch.definition}.{name} value "
                     f'({_quoted(values)}); VT Code reads it as "unknown"',
                     severity=WARNING,
@@ -278,9 +271,9 @@ def every_error(obj: Any, default_version: str) -> tuple[list[_Finding], str | N
     item_branch = schemas.for_version(version).items.get(kind) if isinstance(kind, str) else None
     if branch.has_item and item_branch is not None:
         for error in item_branch.validator.iter_errors(item):
-            more.append(_Finding(f"{prefix}/item{_pointer(error.instance_path)}", _message(error)))
+            more.append(_Finding(f"{prefix}/item{jp.join(error.instance_path)}", _message(error)))
     for error in branch.validator.iter_errors(event):
-        at = _pointer(error.instance_path)
+        at = jp.join(error.instance_path)
         if item_branch is not None and (at == "/item" or at.startswith("/item/")):
             continue
         more.append(_Finding(prefix + at, _message(error)))
