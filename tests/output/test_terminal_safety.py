@@ -108,3 +108,12 @@ def test_terminal_output_has_no_control_character_from_the_log(
     assert leaks(out, terminal=True) == []
     assert "\x1b[" in out or args[0] == "validate"  # rich did draw in colour
     assert any(s in out for s in SHOWN), out[:2000]
+
+
+@pytest.mark.parametrize("command", ["validate", "stats", "replay"])
+def test_a_missing_file_with_a_hostile_name_is_named_safely(command: str, tmp_path: Path) -> None:
+    done = _run([command], tmp_path / FILE_NAME)
+    assert done.returncode == 2
+    both = (done.stdout + done.stderr).decode("utf-8")
+    assert "log\\e]0;title\\x07\\e[2J\\u202e.jsonl" in both
+    assert leaks(both) == []
