@@ -32,7 +32,7 @@ GROUP = "error[schema] /item/changes/*/path: 3 is not of type string"
 
 def _cli(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(main, ["validate", *args], catch_exceptions=False)
-    return result.exit_, result.stdout
+    return result.exit_code, result.stdout
 
 
 @pytest.fixture
