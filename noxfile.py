@@ -168,3 +168,11 @@ def hostile(session: nox.Session) -> None:
     session.install("-e", ".", *_group("test"))
     session.env["VALIDATE_HOSTILE_FULL"] = "1"
     session.run("pytest", "tests/validate/test_hostile.py", *session.posargs)
+
+
+@nox.session(default=False)
+def bounds(session: nox.Session) -> None:
+    """validate's memory bound in every report format, with and without workers (minutes)."""
+    session.install("-e", ".", *_group("test"))
+    session.env["VTCODE_BOUNDS_FULL"] = "1"
+    session.run("pytest", "tests/output/test_bounds.py", *session.posargs)

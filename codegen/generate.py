@@ -219,6 +219,17 @@ def finish_package(output: Output, versions: list[str], check: bool) -> list[str
     return failures
 
 
+def typed_marker(check: bool) -> list[str]:
+    """Write (or check) ``generated/vtcode_exec_events/py.typed``: in an editable install the
+    generated half is its own directory on the path, and mypy reads a module there as typed
+    only when that directory has the PEP 561 marker too (the wheel ships one marker)."""
+    marker = GENERATED / "py.typed"
+    if not check:
+        marker.write_text("", "utf-8")
+        return []
+    return [] if marker.is_file() else [f"{marker.relative_to(ROOT)} (missing)"]
+
+
 def run(check: bool) -> int:
     registry = _import_library().registry
     versions = [p.name for p in sorted(SCHEMA.iterdir(), key=lambda p: _key(registry, p.name))]
@@ -243,6 +254,7 @@ def run(check: bool) -> int:
     failures = [str(j[2].relative_to(ROOT)) for j, ok in zip(jobs, done, strict=True) if not ok]
     for output in OUTPUTS.values():
         failures += finish_package(output, versions, check)
+    failures += typed_marker(check)
     if failures:
         print("generated/ is out of date with schema/:", *failures, sep="\n  ", file=sys.stderr)
         print(f"Run `{FIX}` and commit the result.", file=sys.stderr)

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator
 
+from vtcode_exec_events import pointer as jp
 from vtcode_exec_events.errors import SchemaError
 from vtcode_exec_events.registry import (
     ENTRY_DOCUMENTS,
@@ -43,10 +44,6 @@ class Problem:
         return f"{self.file}#{self.pointer}: {self.message}"
 
 
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
-
-
 def _walk(node: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
     """Every schema object below ``node`` (inclusive), with its pointer."""
     if isinstance(node, dict):
@@ -54,7 +51,7 @@ def _walk(node: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
         for key, value in node.items():
             if key in ("const", "enum", "default", "examples", ENUM_SINCE):
                 continue
-            yield from _walk(value, f"{pointer}/{_escape(key)}")
+            yield from _walk(value, f"{pointer}/{jp.escape(key)}")
     elif isinstance(node, list):
         for index, value in enumerate(node):
             yield from _walk(value, f"{pointer}/{index}")
@@ -155,7 +152,7 @@ def lint_set(schemas: SchemaSet) -> list[Problem]:
         if doc.get("$schema") != DRAFT:
             add(Problem(file, "/$schema", f"must be {DRAFT!r}"))
         for error in Draft202012Validator(Draft202012Validator.META_SCHEMA).iter_errors(doc):
-            where = "".join(f"/{_escape(str(p))}" for p in error.absolute_path)
+            where = jp.join(error.absolute_path)
             add(Problem(file, where, f"metaschema: {error.message}"))
         if "$id" in doc:
             add(Problem(file, "/$id", "no $id: documents resolve relative to their folder"))
@@ -163,7 +160,7 @@ def lint_set(schemas: SchemaSet) -> list[Problem]:
             if not isinstance(doc.get(key), str) or not doc[key]:
                 add(Problem(file, "", f"document needs a {key}"))
         for name, definition in doc.get("$defs", {}).items():
-            pointer = f"/$defs/{_escape(name)}"
+            pointer = f"/$defs/{jp.escape(name)}"
             if name in owner:
                 add(Problem(file, pointer, f"$defs name {name!r} also in {owner[name]}"))
             owner[name] = file
@@ -185,7 +182,7 @@ def lint_set(schemas: SchemaSet) -> list[Problem]:
                 problems.extend(_check_ref(schemas, file, pointer + "/$ref", node["$ref"]))
             problems.extend(_check_union(schemas, file, pointer, node))
             for prop, spec in node.get("properties", {}).items():
-                where = f"{pointer}/properties/{_escape(prop)}"
+                where = f"{pointer}/properties/{jp.escape(prop)}"
                 if not isinstance(spec, dict):
                     continue
                 if not spec.get("description"):

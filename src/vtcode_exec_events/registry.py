@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vtcode_exec_events import pointer as jp
 from vtcode_exec_events.errors import SchemaError, SchemaReferenceError, UnknownSchemaVersion
 
 __all__ = [
@@ -147,8 +148,7 @@ class SchemaSet:
         node: Any = self.documents.get(name)
         if node is None:
             raise SchemaReferenceError(f"{self.version}: no document {name!r}")
-        for raw in pointer.lstrip("/").split("/") if pointer.strip("/") else []:
-            token = raw.replace("~1", "/").replace("~0", "~")
+        for token in jp.split("/" + pointer.lstrip("/")) if pointer.strip("/") else []:
             try:
                 node = node[int(token)] if isinstance(node, list) else node[token]
             except (KeyError, IndexError, ValueError, TypeError):

@@ -12,9 +12,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from vtcode_exec_events import pointer as jp
 from vtcode_exec_events.errors import WireFormatError
 from vtcode_exec_events.fastwire import encode
-from vtcode_exec_events.pointer import escape
 from vtcode_exec_events.registry import latest, resolve_version
 
 __all__ = [
@@ -87,17 +87,17 @@ def error_pointer(loc: Sequence[str | int], data: Any) -> str:
     names a member of the value at that point, so the pointer always exists in ``data``
     (up to the last segment, which may name a missing field).
     """
-    parts: list[str] = []
+    parts: list[str | int] = []
     node = data
     for index, segment in enumerate(loc):
         last = index == len(loc) - 1
         if isinstance(node, dict) and isinstance(segment, str) and (segment in node or last):
-            parts.append(escape(segment))
+            parts.append(segment)
             node = node.get(segment)
         elif isinstance(node, list) and isinstance(segment, int) and 0 <= segment < len(node):
-            parts.append(str(segment))
+            parts.append(segment)
             node = node[segment]
-    return "".join("/" + p for p in parts)
+    return jp.join(parts)
 
 
 def _raw(data: str | bytes | bytearray | memoryview) -> bytes:

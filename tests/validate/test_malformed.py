@@ -93,7 +93,7 @@ def test_corrupt_gzip_part_way(tmp_path: Path) -> None:
     data[middle : middle + 64] = b"\x00" * 64
     path = tmp_path / "corrupt.jsonl.gz"
     path.write_bytes(bytes(data))
-    code, report = run_json(str(path))
+    code, report = run_json("--max-errors", "0", str(path))
     (file,) = report["files"]
     assert code == 2
     assert file["error"].startswith("corrupt gzip stream")

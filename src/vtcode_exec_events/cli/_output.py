@@ -1,4 +1,9 @@
-"""CLI output helpers: titled sections, drawn as rich tables on a terminal and plain otherwise."""
+"""CLI output helpers: titled sections, drawn as rich tables on a terminal and plain otherwise.
+
+Every cell, title and note goes through :func:`vtcode_exec_events.text.visible` when it is
+added, and reaches rich as a ``Text`` (never parsed as markup): a log cannot drive the
+terminal, whatever it holds.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,11 @@ from dataclasses import dataclass, field
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-__all__ = ["Section", "console", "reader_may_leave", "render"]
+from vtcode_exec_events.text import visible
+
+__all__ = ["Section", "console", "error", "reader_may_leave", "render"]
 
 
 @dataclass
@@ -25,7 +33,13 @@ class Section:
     note: str = ""
 
     def add(self, *cells: object) -> None:
-        self.rows.append([str(c) for c in cells])
+        """A row; each cell as text, with control characters made visible."""
+        self.rows.append([visible(str(c)) for c in cells])
+
+
+def error(message: str) -> None:
+    """``error: message`` on standard error, control characters made visible."""
+    click.echo(visible(f"error: {message}"), err=True)
 
 
 @contextlib.contextmanager
@@ -53,12 +67,12 @@ def console() -> Console:
 def _plain(section: Section) -> str:
     rows = [list(section.header), *section.rows] if section.header else section.rows
     widths = [max(len(r[i]) for r in rows if i < len(r)) for i in range(max(map(len, rows)))]
-    out = [f"== {section.title} =="]
+    out = [f"== {visible(section.title)} =="]
     for row in rows:
         cells = [c.ljust(widths[i]) for i, c in enumerate(row)]
         out.append("  ".join(cells).rstrip())
     if section.note:
-        out.append(section.note)
+        out.append(visible(section.note))
     return "\n".join(out)
 
 
@@ -70,11 +84,17 @@ def render(sections: Sequence[Section]) -> None:
         click.echo("\n\n".join(_plain(s) for s in shown))
         return
     for section in shown:
-        table = Table(title=section.title, title_justify="left", show_header=bool(section.header))
+        table = Table(
+            title=Text(visible(section.title)),
+            title_justify="left",
+            show_header=bool(section.header),
+        )
         for index, name in enumerate(section.header or [""] * len(section.rows[0])):
-            table.add_column(name, justify="right" if index else "left", overflow="fold")
+            table.add_column(
+                Text(visible(name)), justify="right" if index else "left", overflow="fold"
+            )
         for row in section.rows:
-            table.add_row(*row)
+            table.add_row(*(Text(cell) for cell in row))
         out.print(table)
         if section.note:
-            out.print(section.note, style="dim")
+            out.print(Text(visible(section.note), style="dim"))

@@ -9,6 +9,7 @@ import orjson
 from rich.text import Text
 
 from vtcode_exec_events.cli._output import console, reader_may_leave
+from vtcode_exec_events.cli._progress import counted, input_size, progress_option
 from vtcode_exec_events.cli.stats import (
     bare_version_option,
     check_paths,
@@ -16,8 +17,9 @@ from vtcode_exec_events.cli.stats import (
     report_failures,
     until_error,
 )
-from vtcode_exec_events.consumers.reader import read_log
+from vtcode_exec_events.consumers.reader import display_name, read_log
 from vtcode_exec_events.consumers.timeline import DEFAULT_WIDTH, TimelineEntry, replay
+from vtcode_exec_events.text import visible
 
 __all__ = ["command"]
 
@@ -26,7 +28,9 @@ MARKS = {"ok": " ", "failed": "!", "open": "…", "info": " ", "invalid": "?"}
 
 
 def _text(entry: TimelineEntry) -> str:
-    return f"{entry.line:>6} {MARKS.get(entry.status, ' ')} {'  ' * entry.depth}{entry.text}"
+    """The entry as one line of text, control characters made visible."""
+    mark = MARKS.get(entry.status, " ")
+    return visible(f"{entry.line:>6} {mark} {'  ' * entry.depth}{entry.text}")
 
 
 @click.command("replay")
@@ -41,7 +45,15 @@ def _text(entry: TimelineEntry) -> str:
     show_default=True,
     help="Cut quoted text (messages, commands, output) to this many characters; 0: never.",
 )
-def command(log: str, schema_version: str | None, fmt: str, updates: bool, width: int) -> None:
+@progress_option
+def command(
+    log: str,
+    schema_version: str | None,
+    fmt: str,
+    updates: bool,
+    width: int,
+    progress: bool | None,
+) -> None:
     """Print the timeline of a session log, in order, for debugging an agent run.
 
     Each line shows the log line number, a mark (! failed, … still open, ? unparseable)
@@ -53,8 +65,16 @@ def command(log: str, schema_version: str | None, fmt: str, updates: bool, width
     check_paths((log,))
     out = console()
     invalid = 0
+    # The timeline itself streams to a terminal; a line count helps when it goes elsewhere.
+    if progress is None and out.is_terminal:
+        progress = False
     failures: list[str] = []
-    lines = until_error(read_log(log, schema_version=schema_version), log, failures)
+    lines = counted(
+        until_error(read_log(log, schema_version=schema_version), log, failures),
+        visible(f"replaying {display_name(log)}"),
+        input_size([log]),
+        progress,
+    )
     with reader_may_leave():
         for entry in replay(lines, width=width, updates=updates):
             invalid += entry.status == "invalid"

@@ -9,10 +9,12 @@ from collections.abc import Iterator
 import click
 import orjson
 
-from vtcode_exec_events.cli._output import Section, reader_may_leave, render
+from vtcode_exec_events.cli._output import Section, error, reader_may_leave, render
+from vtcode_exec_events.cli._progress import counted, input_size, progress_option
 from vtcode_exec_events.consumers.reader import STDIN, LogLine, display_name, read_log
 from vtcode_exec_events.consumers.stats import DEFAULT_MAX_EXAMPLES, Stats
 from vtcode_exec_events.registry import resolve_version, version_key
+from vtcode_exec_events.text import visible
 from vtcode_exec_events.validate.reader import MAX_LINE
 
 __all__ = [
@@ -35,7 +37,7 @@ def schema_version_option(
     try:
         return resolve_version(value)
     except ValueError as exc:
-        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+        raise click.BadParameter(visible(str(exc)), ctx=ctx, param=param) from None
 
 
 #: ``--schema-version`` for the log readers (``stats``, ``replay``).
@@ -61,7 +63,7 @@ def check_paths(paths: tuple[str, ...]) -> None:
     for path in paths:
         if path != STDIN and (os.path.isdir(path) or not os.path.exists(path)):
             what = "is a directory" if os.path.isdir(path) else "does not exist"
-            raise click.UsageError(f"cannot read {display_name(path)}: it {what}")
+            raise click.UsageError(visible(f"cannot read {display_name(path)}: it {what}"))
 
 
 def until_error(lines: Iterator[LogLine], path: str, failures: list[str]) -> Iterator[LogLine]:
@@ -69,29 +71,35 @@ def until_error(lines: Iterator[LogLine], path: str, failures: list[str]) -> Ite
     try:
         yield from lines
     except (OSError, EOFError) as exc:
-        failures.append(f"error: cannot read {display_name(path)}: {exc}")
+        failures.append(f"cannot read {display_name(path)}: {exc}")
 
 
 def report_failures(failures: list[str]) -> None:
     """After the report of what was read: the I/O errors, then exit 2 if there were any."""
     for failure in failures:
-        click.echo(failure, err=True)
+        error(failure)
     if failures:
         sys.exit(2)
 
 
 def read_all(
-    paths: tuple[str, ...], schema_version: str | None, stats: Stats, max_line: int = MAX_LINE
+    paths: tuple[str, ...],
+    schema_version: str | None,
+    stats: Stats,
+    max_line: int = MAX_LINE,
+    progress: bool | None = None,
 ) -> list[str]:
     """Feed every line of every log into ``stats``; the I/O errors met, one per log.
 
     A log that fails part way (a truncated gzip) keeps every line read before the failure.
+    ``progress``: a line count on standard error (``None``: on a terminal, for large logs).
     """
     failures: list[str] = []
     for path in paths:
         stats.start_file(display_name(path))
         lines = read_log(path, schema_version=schema_version, max_line=max_line)
-        for line in until_error(lines, path, failures):
+        about = visible(f"reading {display_name(path)}")
+        for line in counted(until_error(lines, path, failures), about, input_size([path]), progress):
             stats.add(line)
     return failures
 
@@ -185,8 +193,8 @@ def _sections(stats: Stats) -> list[Section]:
         failures.note = f"{len(stats.failures)} of {stats.failure_count} failures shown"
 
     errors = Section("Unparseable lines", ["where", "pointer", "message"])
-    for error in stats.errors:
-        errors.add(f"{error.file}:{error.line}", error.pointer or "/", error.message)
+    for issue in stats.errors:
+        errors.add(f"{issue.file}:{issue.line}", issue.pointer or "/", issue.message)
     if stats.invalid > len(stats.errors):
         errors.note = f"{len(stats.errors)} of {stats.invalid} unparseable lines shown"
     return [summary, events, items, commands, tools, other, usage, failures, errors]
@@ -196,6 +204,7 @@ def _sections(stats: Stats) -> list[Section]:
 @click.argument("logs", nargs=-1, required=True, metavar="LOG...")
 @bare_version_option
 @format_option
+@progress_option
 @click.option(
     "--max-examples",
     type=click.IntRange(min=0),
@@ -203,7 +212,13 @@ def _sections(stats: Stats) -> list[Section]:
     show_default=True,
     help="Failures and unparseable lines quoted in the report (all are counted).",
 )
-def command(logs: tuple[str, ...], schema_version: str | None, fmt: str, max_examples: int) -> None:
+def command(
+    logs: tuple[str, ...],
+    schema_version: str | None,
+    fmt: str,
+    progress: bool | None,
+    max_examples: int,
+) -> None:
     """Aggregate statistics over JSONL event logs (bare or enveloped, any schema version).
 
     LOG is a .jsonl file, a .jsonl.gz file or - for standard input. The log is streamed,
@@ -212,7 +227,7 @@ def command(logs: tuple[str, ...], schema_version: str | None, fmt: str, max_exa
     """
     check_paths(logs)
     stats = Stats(max_examples=max_examples)
-    failures = read_all(logs, schema_version, stats)
+    failures = read_all(logs, schema_version, stats, progress=progress)
     with reader_may_leave():
         if fmt == "json":
             click.echo(orjson.dumps(stats.to_json(), option=orjson.OPT_INDENT_2).decode())

@@ -4,64 +4,42 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 
 import click
 
 from vtcode_exec_events import registry
 from vtcode_exec_events.cli._output import reader_may_leave
 from vtcode_exec_events.cli.sizes import byte_size
+from vtcode_exec_events.cli._progress import byte_progress, input_size, progress_option
 from vtcode_exec_events.errors import UnknownSchemaVersion
+from vtcode_exec_events.text import visible
 from vtcode_exec_events.validate import validate_paths
+from vtcode_exec_events.validate.formats import (
+    FORMATS,
+    GithubReporter,
+    JunitReporter,
+    SarifReporter,
+)
 from vtcode_exec_events.validate.reader import STDIN
 from vtcode_exec_events.validate.report import JsonReporter, Reporter, TextReporter
 
 __all__ = ["command"]
 
-#: Inputs at least this large (in bytes on disk) get a progress bar on a terminal.
-PROGRESS_THRESHOLD = 16 << 20
+#: Issues shown (and kept, for the formats written at the end) unless --max-errors says.
+DEFAULT_MAX_ERRORS = 1000
 
 
-def _input_size(paths: tuple[str, ...]) -> int:
-    total = 0
-    for path in paths:
-        if path != STDIN:
-            with suppress(OSError):
-                total += os.path.getsize(path)
-    return total
-
-
-@contextmanager
-def _progress(total: int, show: bool | None) -> Iterator[Callable[[int], None] | None]:
-    """A byte-count progress bar on stderr, for large inputs on a terminal only."""
-    wanted = sys.stderr.isatty() and total >= PROGRESS_THRESHOLD if show is None else show
-    if not wanted or total <= 0:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        DownloadColumn,
-        Progress,
-        TimeRemainingColumn,
-        TransferSpeedColumn,
-    )
-
-    bar = Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-        redirect_stdout=False,
-        redirect_stderr=False,
-    )
-    task = bar.add_task("validating", total=total)
-    with bar:
-        yield lambda n: bar.advance(task, n)
+def _reporter(fmt: str, max_errors: int | None, quiet: bool) -> Reporter:
+    if fmt == "json":
+        return JsonReporter(sys.stdout, max_errors)
+    if fmt == "github":
+        return GithubReporter(sys.stdout, max_errors)
+    if fmt == "sarif":
+        return SarifReporter(sys.stdout, max_errors)
+    if fmt == "junit":
+        return JunitReporter(sys.stdout, max_errors)
+    return TextReporter(sys.stdout, max_errors, quiet=quiet)
 
 
 def _check_version(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -70,7 +48,7 @@ def _check_version(ctx: click.Context, param: click.Parameter, value: str | None
     try:
         return registry.resolve_version(value)
     except UnknownSchemaVersion as exc:
-        raise click.BadParameter(str(exc)) from None
+        raise click.BadParameter(visible(str(exc))) from None
 
 
 @click.command("validate")
@@ -89,10 +67,29 @@ def _check_version(ctx: click.Context, param: click.Parameter, value: str | None
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(FORMATS),
     default="text",
     show_default=True,
-    help="Report format.",
+    help="Report format: text, one JSON object, GitHub annotations, SARIF 2.1.0, JUnit XML.",
+)
+@click.option(
+    "--max-errors",
+    type=click.IntRange(min=0),
+    default=DEFAULT_MAX_ERRORS,
+    show_default=True,
+    metavar="N",
+    help="Show (and keep) at most N issues; the rest are counted and grouped. 0: no limit.",
+)
+@click.option(
+    "--all-errors",
+    is_flag=True,
+    help="Report every schema error of an invalid line, not only the first.",
+)
+@click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="Text format: no line per issue, only the issues grouped with counts and the totals.",
 )
 @click.option(
     "--jobs",
@@ -112,16 +109,15 @@ def _check_version(ctx: click.Context, param: click.Parameter, value: str | None
     help="Longest line read (bytes; K, M, G suffixes are binary); a longer line is "
     "skipped unread and counted invalid (kind size).",
 )
-@click.option(
-    "--progress/--no-progress",
-    default=None,
-    help="Force the progress bar on or off (default: on a terminal, for large inputs).",
-)
+@progress_option
 def command(
     paths: tuple[str, ...],
     schema_version: str | None,
     strict: bool,
     fmt: str,
+    max_errors: int,
+    all_errors: bool,
+    quiet: bool,
     jobs: int,
     max_line: int,
     progress: bool | None,
@@ -130,7 +126,8 @@ def command(
 
     Each line is a bare event, checked against --schema-version, or a
     {"schema_version", "event"} envelope, checked against its own version.
-    Exit status: 0 every line valid, 1 some line invalid, 2 usage or I/O error.
+    Exit status: 0 every line valid, 1 some line invalid, 2 usage or I/O error,
+    130 interrupted (Ctrl-C).
     """
     if paths.count(STDIN) > 1:
         raise click.UsageError("standard input (-) can be given only once")
@@ -138,24 +135,28 @@ def command(
     # A terminal or pipe that is not UTF-8 gets escapes (still valid JSON), not a traceback.
     with suppress(AttributeError, ValueError):
         sys.stdout.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+    limit = max_errors or None
     try:
         with reader_may_leave():
-            reporter: Reporter = (
-                JsonReporter(sys.stdout) if fmt == "json" else TextReporter(sys.stdout)
-            )
-            with _progress(_input_size(paths), progress) as advance:
+            reporter = _reporter(fmt, limit, quiet)
+            with byte_progress("validating", input_size(paths), progress) as advance:
                 summary = validate_paths(
                     list(paths),
                     schema_version=schema_version,
                     strict=strict,
+                    all_errors=all_errors,
                     jobs=jobs,
                     on_issue=reporter.issue,
                     on_progress=advance,
                     keep_issues=False,
                     max_line=max_line,
+                    max_issues=0 if quiet and fmt == "text" else limit,
                 )
             reporter.finish(summary)
     except KeyboardInterrupt:
+        # Workers ignore SIGINT; leaving the pool's block has stopped them already.
+        with suppress(OSError, ValueError):
+            sys.stdout.flush()
         click.echo("interrupted", err=True)
         sys.exit(130)
     sys.exit(summary.exit_code)

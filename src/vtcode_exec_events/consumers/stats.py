@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel, RootModel
+from pydantic import BaseModel
 
+from vtcode_exec_events.consumers.fields import item_of, tool_outcome, wire
 from vtcode_exec_events.consumers.reader import Issue, LogLine
 from vtcode_exec_events.registry import version_key
 
@@ -44,36 +44,6 @@ def tally(table: dict[str, Counter[str]], key: str, sub: str) -> None:
     if key not in table and len(table) >= MAX_KEYS:
         key = OTHER
     bump(table.setdefault(key, Counter()), sub)
-
-
-def wire(value: Any) -> Any:
-    """The wire form of a model field: enum members and root models become plain values."""
-    while isinstance(value, RootModel):
-        value = value.root
-    if isinstance(value, Enum):
-        return value.value
-    return value
-
-
-def item_of(event: BaseModel) -> BaseModel:
-    """The concrete item model of an ``item.*`` event."""
-    item = event.item  # type: ignore[attr-defined]
-    while isinstance(item, RootModel):
-        item = item.root
-    assert isinstance(item, BaseModel)
-    return item
-
-
-def tool_outcome(item: BaseModel) -> str:
-    """A tool invocation's outcome: its ``outcome`` field, else derived from ``status``.
-
-    Mirrors VT Code's ``tool_outcome_from_status``: completed → success, failed → error.
-    """
-    outcome = wire(getattr(item, "outcome", None))
-    if outcome is not None:
-        return str(outcome)
-    status = wire(getattr(item, "status", None))
-    return {"completed": "success", "failed": "error"}.get(str(status), str(status))
 
 
 @dataclass(frozen=True)

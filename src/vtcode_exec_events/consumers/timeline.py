@@ -1,30 +1,47 @@
-"""A session's timeline in order: threads, turns, item lifecycles, outcomes and usage."""
+"""A session's timeline in order: threads, turns, item lifecycles, outcomes and usage.
+
+The text of each entry comes from tables of small functions: :data:`EVENT_ENTRIES` (one per
+event type) and :data:`ITEM_SUMMARIES` (one per item kind). A new event or item is one
+function and one table row.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
 from pydantic import BaseModel
 
+from vtcode_exec_events.consumers.fields import item_of, wire
+from vtcode_exec_events.consumers.item_text import (
+    FAILED,
+    INFO,
+    INVALID,
+    ITEM_SUMMARIES,
+    OK,
+    OPEN,
+    cut,
+    format_ms,
+    plural,
+)
 from vtcode_exec_events.consumers.reader import LogLine
-from vtcode_exec_events.consumers.stats import item_of, tool_outcome, wire
 
-__all__ = ["DEFAULT_WIDTH", "MAX_OPEN_ITEMS", "TimelineEntry", "format_ms", "replay"]
+__all__ = [
+    "DEFAULT_WIDTH",
+    "EVENT_ENTRIES",
+    "ITEM_SUMMARIES",
+    "MAX_OPEN_ITEMS",
+    "TimelineEntry",
+    "format_ms",
+    "replay",
+]
 
 #: Longest free text (a message, a command, output) an entry quotes before it is cut.
 DEFAULT_WIDTH = 80
 #: Most items a thread keeps open at once; past it the oldest is forgotten (and counted),
 #: so a log that never completes its items still replays in bounded memory.
 MAX_OPEN_ITEMS = 10_000
-
-OK = "ok"
-FAILED = "failed"
-INFO = "info"
-OPEN = "open"
-INVALID = "invalid"
 
 
 @dataclass(frozen=True)
@@ -58,31 +75,6 @@ class TimelineEntry:
             "item_type": self.item_type,
             "text": self.text,
         }
-
-
-def format_ms(ms: int) -> str:
-    """``250 ms``, ``1.8 s``, ``2 min 5 s``."""
-    if ms < 1000:
-        return f"{ms} ms"
-    if ms < 60_000:
-        return f"{ms / 1000:.1f} s"
-    minutes, rest = divmod(ms // 1000, 60)
-    return f"{minutes} min {rest} s"
-
-
-def _cut(text: str, width: int) -> str:
-    flat = " ".join(text.split())
-    if width > 0 and len(flat) > width:
-        return flat[: max(width - 1, 1)] + "…"
-    return flat
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
-def _json(value: Any, width: int) -> str:
-    return _cut(orjson.dumps(value).decode(), width)
 
 
 def _usage(usage: Any) -> str:
@@ -119,7 +111,7 @@ class _Timeline:
         self.last = 0
 
     def cut(self, text: str) -> str:
-        return _cut(text, self.width)
+        return cut(text, self.width)
 
     def entry(
         self,
@@ -160,7 +152,7 @@ class _Timeline:
                 line,
                 self.depth,
                 "item.started",
-                f"{_plural(self.state.forgotten, 'more item')} never completed "
+                f"{plural(self.state.forgotten, 'more item')} never completed "
                 f"(more than {MAX_OPEN_ITEMS} open at once)",
                 OPEN,
             )
@@ -177,98 +169,16 @@ class _Timeline:
         self.state = _State()
 
     def item_summary(self, item: BaseModel) -> tuple[str, str]:
-        """``(text, status)`` for an item."""
+        """``(text, status)`` for an item, from the summary of its kind."""
         kind = str(getattr(item, "type", "?"))
         status = wire(getattr(item, "status", None))
         verdict = FAILED if status == "failed" else OK
         if status in ("in_progress", "started"):
             verdict = OPEN
-        get = getattr
-        if kind in ("agent_message", "plan"):
-            return self.cut(get(item, "text", "")), verdict
-        if kind == "reasoning":
-            stage = get(item, "stage", None)
-            return (f"[{stage}] " if stage else "") + self.cut(get(item, "text", "")), verdict
-        if kind == "command_execution":
-            text = self.cut(get(item, "command", ""))
-            arguments = get(item, "arguments", None)
-            if arguments is not None:
-                text += " " + _json(arguments, self.width)
-            exit_code = get(item, "exit_code", None)
-            if exit_code is not None:
-                text += f" -> exit {exit_code}"
-                if exit_code != 0:
-                    verdict = FAILED
-            output = get(item, "aggregated_output", "") or ""
-            if output and verdict != OPEN:
-                text += f" ({_plural(len(output.splitlines()), 'output line')})"
-            return f"{text} [{status}]", verdict
-        if kind == "tool_invocation":
-            text = str(get(item, "tool_name", "?"))
-            arguments = get(item, "arguments", None)
-            if arguments is not None:
-                text += " " + _json(arguments, self.width)
-            if verdict != OPEN:
-                outcome = tool_outcome(item)
-                if outcome not in ("success", "followup"):
-                    verdict = FAILED
-                return f"{text} [{status}, outcome {outcome}]", verdict
-            return f"{text} [{status}]", verdict
-        if kind == "tool_output":
-            text = f"output of {get(item, 'call_id', '?')}"
-            exit_code = get(item, "exit_code", None)
-            if exit_code is not None:
-                text += f" -> exit {exit_code}"
-            output = get(item, "output", "") or ""
-            if output:
-                text += ": " + self.cut(output)
-            return f"{text} [{status}]", verdict
-        if kind == "file_change":
-            changes = ", ".join(
-                f"{wire(get(c, 'kind', '?'))} {get(c, 'path', '?')}"
-                for c in get(item, "changes", []) or []
-            )
-            return f"{self.cut(changes)} [{status}]", verdict
-        if kind == "mcp_tool_call":
-            text = str(get(item, "tool_name", "?"))
-            arguments = get(item, "arguments", None)
-            if arguments is not None:
-                text += " " + _json(arguments, self.width)
-            result = get(item, "result", None)
-            if result:
-                text += " => " + self.cut(result)
-            return f"{text} [{status or 'no status'}]", verdict
-        if kind == "web_search":
-            text = repr(get(item, "query", ""))
-            provider = get(item, "provider", None)
-            if provider:
-                text += f" via {provider}"
-            results = get(item, "results", None)
-            if results is not None:
-                text += ", " + _plural(len(results), "result")
-            return text, verdict
-        if kind == "harness":
-            event = str(wire(get(item, "event", "?")))
-            parts = [event]
-            for name in ("message", "command", "path", "error_category"):
-                value = get(item, name, None)
-                if value:
-                    parts.append(self.cut(str(value)))
-            exit_code = get(item, "exit_code", None)
-            if exit_code is not None:
-                parts.append(f"exit {exit_code}")
-            attempt = get(item, "attempt", None)
-            if attempt is not None:
-                parts.append(f"attempt {attempt}")
-            duration = get(item, "duration_ms", None)
-            if duration is not None:
-                parts.append(f"took {format_ms(duration)}")
-            return ": ".join(parts[:1]) + (" - " + ", ".join(parts[1:]) if parts[1:] else ""), (
-                FAILED if event.endswith("_failed") else OK
-            )
-        if kind == "error":
-            return self.cut(get(item, "message", "")), FAILED
-        return kind, verdict
+        summary = ITEM_SUMMARIES.get(kind)
+        if summary is None:
+            return kind, verdict
+        return summary(self, item, status, verdict)
 
     def item_event(self, line: LogLine, tag: str, event: BaseModel) -> Iterator[TimelineEntry]:
         item = item_of(event)
@@ -298,7 +208,7 @@ class _Timeline:
         self.state.items.pop(item_id, None)
         history = ""
         if opened is not None:
-            history = f" (started line {opened.line}, {_plural(opened.updates, 'update')})"
+            history = f" (started line {opened.line}, {plural(opened.updates, 'update')})"
         yield self.entry(
             line, self.depth, tag, f"{kind} {item_id}: {text}{history}", status, item_id, kind
         )
@@ -317,122 +227,175 @@ class _Timeline:
             yield self.entry(line, self.depth, "invalid", text, INVALID)
             return
         tag = str(getattr(event, "type", "?"))
-        get = getattr
-        if tag == "thread.started":
-            yield from self.close(line.file, line.number)
-            form = f"schema {line.version}" if line.enveloped else "bare lines"
-            text = f"thread {get(event, 'thread_id', '?')} started [{form}]"
-            yield self.entry(line, 0, tag, text)
-        elif tag == "thread.completed":
-            yield from self.close(line.file, line.number)
-            subtype = wire(get(event, "subtype", "?"))
-            parts = [
-                f"thread {get(event, 'thread_id', '?')} completed: {subtype}",
-                f"outcome {get(event, 'outcome_code', '?')}",
-                f"{get(event, 'num_turns', '?')} turns",
-                _usage(get(event, "usage", None)),
-            ]
-            cost = get(event, "total_cost_usd", None)
-            if cost is not None:
-                parts.append(f"cost ${cost:.4f}")
-            stop = get(event, "stop_reason", None)
-            if stop:
-                parts.append(f"stop reason {stop}")
-            status = OK if subtype == "success" else FAILED
-            yield self.entry(line, 0, tag, ", ".join(parts), status)
-            result = get(event, "result", None)
-            if result:
-                yield self.entry(line, 1, tag, "result: " + self.cut(result), status)
-        elif tag == "turn.started":
-            if self.state.in_turn:
-                yield TimelineEntry(
-                    line.file,
-                    line.number,
-                    1,
-                    "turn.started",
-                    f"turn {self.state.turn} never completed",
-                    OPEN,
-                )
-            self.state.turn += 1
-            self.state.in_turn = True
-            text = f"turn {self.state.turn} started"
-            breakdown = get(event, "token_breakdown", None)
-            if breakdown is not None:
-                text += (
-                    f" (prompt tokens: system {breakdown.system_prompt_tokens}, "
-                    f"tools {breakdown.tool_schema_tokens}, "
-                    f"instructions {breakdown.instruction_file_tokens}, "
-                    f"history {breakdown.message_history_tokens}; "
-                    f"cache read {breakdown.cache_read_tokens}, "
-                    f"write {breakdown.cache_write_tokens}, miss {breakdown.cache_miss_tokens})"
-                )
-            yield self.entry(line, 1, tag, text)
-        elif tag in ("turn.completed", "turn.failed"):
-            yield from self.close_items(line.file, line.number)
-            if not self.state.in_turn:
-                self.state.turn += 1
-            number = self.state.turn
-            usage = _usage(get(event, "usage", None))
-            if tag == "turn.completed":
-                text, status = f"turn {number} completed: {usage}", OK
-            else:
-                text = f"turn {number} failed: {self.cut(get(event, 'message', ''))}"
-                text += f" ({usage})" if usage else ""
-                status = FAILED
-            self.state.in_turn = True
-            yield self.entry(line, 1, tag, text, status)
-            self.state.in_turn = False
-        elif tag in ("item.started", "item.updated", "item.completed"):
-            yield from self.item_event(line, tag, event)
-        elif tag == "thread.compact_boundary":
-            text = (
-                f"history compacted ({wire(get(event, 'trigger', '?'))}, "
-                f"{wire(get(event, 'mode', '?'))}): "
-                f"{get(event, 'original_message_count', '?')} -> "
-                f"{get(event, 'compacted_message_count', '?')} messages"
-            )
-            yield self.entry(line, self.depth, tag, text)
-        elif tag == "context.reset":
-            text = (
-                f"context reset ({wire(get(event, 'trigger', '?'))}) at "
-                f"{get(event, 'previous_context_usage_percent', '?')}% context; plan "
-                f"{'kept' if get(event, 'plan_preserved', False) else 'dropped'}, tool budget "
-                f"{'reset' if get(event, 'tool_budget_reset', False) else 'kept'}"
-            )
-            yield self.entry(line, self.depth, tag, text)
-        elif tag == "permission.requested":
-            text = f"permission requested for {get(event, 'tool_name', '?')}"
-            yield self.entry(line, self.depth, tag, text, OPEN)
-        elif tag == "permission.resolved":
-            decision = wire(get(event, "decision", "?"))
-            text = (
-                f"permission for {get(event, 'tool_name', '?')}: {decision} "
-                f"after {format_ms(int(get(event, 'wait_ms', 0)))}"
-            )
-            yield self.entry(line, self.depth, tag, text, OK if decision == "allow" else FAILED)
-        elif tag == "interjected":
-            text = (
-                f"user interjected ({wire(get(event, 'source', '?'))}, "
-                f"{get(event, 'image_count', 0)} images, {wire(get(event, 'redirect_kind', '?'))})"
-            )
-            yield self.entry(line, self.depth, tag, text)
-        elif tag == "plan.delta":
-            text = f"plan {get(event, 'item_id', '?')} += {self.cut(get(event, 'delta', ''))}"
-            yield self.entry(line, self.depth, tag, text)
-        elif tag == "plan.approval.requested":
-            plan_file = get(event, "plan_file", None)
-            text = "plan approval requested" + (f" for {plan_file}" if plan_file else "")
-            yield self.entry(line, self.depth, tag, text, OPEN)
-        elif tag == "plan.approval.resolved":
-            how = "automatically" if get(event, "automatic", False) else "by the user"
-            decision = wire(get(event, "decision", "?"))
-            text = f"plan approval resolved {how}: {decision}"
-            yield self.entry(line, self.depth, tag, text, FAILED if decision == "cancel" else OK)
-        elif tag == "error":
-            text = "error: " + self.cut(get(event, "message", ""))
-            yield self.entry(line, self.depth, tag, text, FAILED)
-        else:
+        describe = EVENT_ENTRIES.get(tag)
+        if describe is None:
             yield self.entry(line, self.depth, tag, f"unknown event type {tag!r} (skipped)")
+            return
+        yield from describe(self, line, tag, event)
+
+
+# ---- one small function per event type: (timeline, line, tag, event) -> entries ----------
+EventEntries = Callable[[_Timeline, LogLine, str, Any], Iterator[TimelineEntry]]
+
+
+def _thread_started(tl: _Timeline, line: LogLine, tag: str, event: Any) -> Iterator[TimelineEntry]:
+    yield from tl.close(line.file, line.number)
+    form = f"schema {line.version}" if line.enveloped else "bare lines"
+    text = f"thread {getattr(event, 'thread_id', '?')} started [{form}]"
+    yield tl.entry(line, 0, tag, text)
+
+
+def _thread_completed(
+    tl: _Timeline, line: LogLine, tag: str, event: Any
+) -> Iterator[TimelineEntry]:
+    yield from tl.close(line.file, line.number)
+    get = getattr
+    subtype = wire(get(event, "subtype", "?"))
+    parts = [
+        f"thread {get(event, 'thread_id', '?')} completed: {subtype}",
+        f"outcome {get(event, 'outcome_code', '?')}",
+        f"{get(event, 'num_turns', '?')} turns",
+        _usage(get(event, "usage", None)),
+    ]
+    cost = get(event, "total_cost_usd", None)
+    if cost is not None:
+        parts.append(f"cost ${cost:.4f}")
+    stop = get(event, "stop_reason", None)
+    if stop:
+        parts.append(f"stop reason {stop}")
+    status = OK if subtype == "success" else FAILED
+    yield tl.entry(line, 0, tag, ", ".join(parts), status)
+    result = get(event, "result", None)
+    if result:
+        yield tl.entry(line, 1, tag, "result: " + tl.cut(result), status)
+
+
+def _turn_started(tl: _Timeline, line: LogLine, tag: str, event: Any) -> Iterator[TimelineEntry]:
+    state = tl.state
+    if state.in_turn:
+        text = f"turn {state.turn} never completed"
+        yield TimelineEntry(line.file, line.number, 1, "turn.started", text, OPEN)
+    state.turn += 1
+    state.in_turn = True
+    text = f"turn {state.turn} started"
+    b = getattr(event, "token_breakdown", None)
+    if b is not None:
+        text += (
+            f" (prompt tokens: system {b.system_prompt_tokens}, tools {b.tool_schema_tokens}, "
+            f"instructions {b.instruction_file_tokens}, history {b.message_history_tokens}; "
+            f"cache read {b.cache_read_tokens}, write {b.cache_write_tokens}, "
+            f"miss {b.cache_miss_tokens})"
+        )
+    yield tl.entry(line, 1, tag, text)
+
+
+def _turn_ended(tl: _Timeline, line: LogLine, tag: str, event: Any) -> Iterator[TimelineEntry]:
+    yield from tl.close_items(line.file, line.number)
+    state = tl.state
+    if not state.in_turn:
+        state.turn += 1
+    usage = _usage(getattr(event, "usage", None))
+    if tag == "turn.completed":
+        text, status = f"turn {state.turn} completed: {usage}", OK
+    else:
+        text = f"turn {state.turn} failed: {tl.cut(getattr(event, 'message', ''))}"
+        text += f" ({usage})" if usage else ""
+        status = FAILED
+    state.in_turn = True
+    yield tl.entry(line, 1, tag, text, status)
+    state.in_turn = False
+
+
+def _item_event(tl: _Timeline, line: LogLine, tag: str, event: Any) -> Iterator[TimelineEntry]:
+    return tl.item_event(line, tag, event)
+
+
+def _one(describe: Callable[[_Timeline, Any], tuple[str, str]]) -> EventEntries:
+    """An event shown as one entry at the current depth: ``describe`` gives text and status."""
+
+    def entries(tl: _Timeline, line: LogLine, tag: str, event: Any) -> Iterator[TimelineEntry]:
+        text, status = describe(tl, event)
+        yield tl.entry(line, tl.depth, tag, text, status)
+
+    return entries
+
+
+def _compacted(tl: _Timeline, e: Any) -> tuple[str, str]:
+    return (
+        f"history compacted ({wire(e.trigger)}, {wire(e.mode)}): "
+        f"{e.original_message_count} -> {e.compacted_message_count} messages",
+        INFO,
+    )
+
+
+def _context_reset(tl: _Timeline, e: Any) -> tuple[str, str]:
+    plan = "kept" if getattr(e, "plan_preserved", False) else "dropped"
+    budget = "reset" if getattr(e, "tool_budget_reset", False) else "kept"
+    return (
+        f"context reset ({wire(getattr(e, 'trigger', '?'))}) at "
+        f"{getattr(e, 'previous_context_usage_percent', '?')}% context; plan {plan}, "
+        f"tool budget {budget}",
+        INFO,
+    )
+
+
+def _permission_requested(tl: _Timeline, e: Any) -> tuple[str, str]:
+    return f"permission requested for {getattr(e, 'tool_name', '?')}", OPEN
+
+
+def _permission_resolved(tl: _Timeline, e: Any) -> tuple[str, str]:
+    decision = wire(getattr(e, "decision", "?"))
+    wait = format_ms(int(getattr(e, "wait_ms", 0)))
+    text = f"permission for {getattr(e, 'tool_name', '?')}: {decision} after {wait}"
+    return text, OK if decision == "allow" else FAILED
+
+
+def _interjected(tl: _Timeline, e: Any) -> tuple[str, str]:
+    return (
+        f"user interjected ({wire(getattr(e, 'source', '?'))}, "
+        f"{getattr(e, 'image_count', 0)} images, {wire(getattr(e, 'redirect_kind', '?'))})",
+        INFO,
+    )
+
+
+def _plan_delta(tl: _Timeline, e: Any) -> tuple[str, str]:
+    return f"plan {getattr(e, 'item_id', '?')} += {tl.cut(getattr(e, 'delta', ''))}", INFO
+
+
+def _approval_requested(tl: _Timeline, e: Any) -> tuple[str, str]:
+    plan_file = getattr(e, "plan_file", None)
+    return "plan approval requested" + (f" for {plan_file}" if plan_file else ""), OPEN
+
+
+def _approval_resolved(tl: _Timeline, e: Any) -> tuple[str, str]:
+    how = "automatically" if getattr(e, "automatic", False) else "by the user"
+    decision = wire(getattr(e, "decision", "?"))
+    return f"plan approval resolved {how}: {decision}", FAILED if decision == "cancel" else OK
+
+
+def _error_event(tl: _Timeline, e: Any) -> tuple[str, str]:
+    return "error: " + tl.cut(getattr(e, "message", "")), FAILED
+
+
+EVENT_ENTRIES: dict[str, EventEntries] = {
+    "thread.started": _thread_started,
+    "thread.completed": _thread_completed,
+    "turn.started": _turn_started,
+    "turn.completed": _turn_ended,
+    "turn.failed": _turn_ended,
+    "item.started": _item_event,
+    "item.updated": _item_event,
+    "item.completed": _item_event,
+    "thread.compact_boundary": _one(_compacted),
+    "context.reset": _one(_context_reset),
+    "permission.requested": _one(_permission_requested),
+    "permission.resolved": _one(_permission_resolved),
+    "interjected": _one(_interjected),
+    "plan.delta": _one(_plan_delta),
+    "plan.approval.requested": _one(_approval_requested),
+    "plan.approval.resolved": _one(_approval_resolved),
+    "error": _one(_error_event),
+}
 
 
 def replay(

@@ -12,6 +12,7 @@ values of catch-all enums are warnings (VT Code's decoder accepts them), errors 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
@@ -75,30 +76,56 @@ def validate_paths(
     *,
     schema_version: str | None = None,
     strict: bool = False,
+    all_errors: bool = False,
     jobs: int = 1,
     on_issue: Callable[[Issue], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
     keep_issues: bool = True,
+    max_issues: int | None = None,
     max_line: int = reader.MAX_LINE,
 ) -> Summary:
     """Validate many inputs (``jobs`` worker processes for large or many files).
 
-    ``on_issue`` sees every issue as soon as its file part is done, in file and line
-    order; with ``keep_issues=False`` the results hold counts only (memory stays flat
-    however many lines are invalid). ``on_progress`` receives the bytes consumed. A line
-    longer than ``max_line`` bytes is skipped unread and counted invalid (kind ``size``).
+    ``on_issue`` sees issues in file and line order: as each block of lines is checked
+    in this process, as each file part is done in a worker. It sees every issue, except
+    that a worker hands back only the first ``max_issues`` issues of its part (``None``:
+    all), so pass ``max_issues`` when only so many are shown. Every issue is counted in
+    ``FileResult.groups`` whatever is kept. The results keep up to ``max_issues`` issues
+    per file (none with ``keep_issues=False``): memory stays flat however many lines are
+    invalid. ``on_progress`` receives the bytes consumed. ``all_errors``: every schema
+    error of an invalid line, not only the first. A line longer than ``max_line`` bytes is
+    skipped unread and counted invalid (kind ``size``).
     """
-    checker = Checker(schema_version=schema_version, strict=strict, max_line=max_line)
+    checker = Checker(
+        schema_version=schema_version, strict=strict, all_errors=all_errors, max_line=max_line
+    )
     names = [os.fspath(p) for p in paths]
     tasks = parallel.plan(names, jobs)
-    summary = Summary(files=[FileResult(path=reader.display_name(n)) for n in names])
-    for task, part in parallel.run_tasks(tasks, checker, jobs, on_progress):
+    keep = max_issues if keep_issues else 0
+    summary = Summary(files=[FileResult(path=reader.display_name(n), keep=keep) for n in names])
+
+    def sink(task: parallel.Task) -> Callable[[list[Issue]], None]:
+        total = summary.files[task.index]
+        before = total.lines  # the earlier parts of this file are already folded in
+
+        def take(issues: list[Issue]) -> None:
+            if before:
+                issues = [dataclasses.replace(i, line=i.line + before) for i in issues]
+            if on_issue is not None:
+                for issue in issues:
+                    on_issue(issue)
+            total.store(issues)
+
+        return take
+
+    for task, part in parallel.run_tasks(
+        tasks, checker, jobs, on_progress, keep=max_issues, sink=sink
+    ):
         total = summary.files[task.index]
         issues = parallel.shift(part, total.lines)
         total.add(part)
         if on_issue is not None:
             for issue in issues:
                 on_issue(issue)
-        if keep_issues:
-            total.issues.extend(issues)
+        total.store(issues)
     return summary

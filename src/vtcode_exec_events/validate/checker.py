@@ -39,6 +39,7 @@ __all__ = [
     "broken_issue",
     "check_value",
     "checker_for",
+    "every_error",
     "oversize_issue",
 ]
 
@@ -287,6 +288,41 @@ def _with_older_hint(obj: Any, version: str, out: list[_Finding]) -> list[_Findi
     return out
 
 
+# ---- every error of a line (``--all-errors``) ---------------------------------------------
+def every_error(
+    obj: Any, default_version: str, repeated: bool = False
+) -> tuple[list[_Finding], str | None]:
+    """As :func:`check_value`, but with every schema error of the line, not only the first.
+
+    The first error is :func:`check_value`'s; then every error of the item against its
+    kind's definition, and of the event against its tag's (the item's errors once).
+    """
+    findings, version = check_value(obj, default_version, repeated)
+    if version is None or not any(f.severity == ERROR for f in findings):
+        return findings, version
+    enveloped = _is_envelope(obj)
+    event = obj.get("event") if enveloped else obj
+    prefix = "/event" if enveloped else ""
+    tag = event.get("type") if isinstance(event, dict) else None
+    branch = schemas.for_version(version).events.get(tag) if isinstance(tag, str) else None
+    if branch is None:
+        return findings, version
+    assert isinstance(event, dict)
+    more: list[_Finding] = []
+    item = event.get("item")
+    kind = item.get("type") if isinstance(item, dict) else None
+    item_branch = schemas.for_version(version).items.get(kind) if isinstance(kind, str) else None
+    if branch.has_item and item_branch is not None:
+        for error in item_branch.validator.iter_errors(item):
+            more.append(_Finding(f"{prefix}/item{join(error.instance_path)}", _message(error)))
+    for error in branch.validator.iter_errors(event):
+        at = join(error.instance_path)
+        if item_branch is not None and (at == "/item" or at.startswith("/item/")):
+            continue
+        more.append(_Finding(prefix + at, _message(error)))
+    return [*findings, *(f for f in dict.fromkeys(more) if f not in findings)], version
+
+
 def _json_error(raw: bytes, exc: orjson.JSONDecodeError, last: bool) -> _Finding:
     """Classify a line orjson rejects: encoding problems first, then JSON syntax."""
     try:
@@ -369,6 +405,8 @@ class Checker:
     strict: bool = False
     #: The maximum line size the reader applies (for the message of an over-long line).
     max_line: int = MAX_LINE
+    #: Report every schema error of an invalid line (:func:`every_error`), not the first.
+    all_errors: bool = False
 
     def __post_init__(self) -> None:
         self.version = (
@@ -384,7 +422,8 @@ class Checker:
         if self._line.is_valid(obj):
             own = obj.get("schema_version") if _is_envelope(obj) else self.version
             return LineResult(line=line, schema_version=own)
-        findings, version = check_value(obj, self.version)
+        explain = every_error if self.all_errors else check_value
+        findings, version = explain(obj, self.version)
         return self._result(findings, line, file, version)
 
     def _result(
@@ -444,7 +483,8 @@ class Checker:
         if not findings and self._line.is_valid(obj):
             own = obj["schema_version"] if _is_envelope(obj) else self.version
             return LineResult(line=line, schema_version=own), obj
-        more, version = check_value(obj, self.version, _MARKED in findings)
+        explain = every_error if self.all_errors else check_value
+        more, version = explain(obj, self.version, _MARKED in findings)
         kept = [f for f in findings if f is not _MARKED]
         return self._result([*kept, *more], line, file, version), obj
 

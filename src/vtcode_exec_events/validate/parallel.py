@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,8 @@ __all__ = ["RANGE_SIZE", "Task", "plan", "run_task", "run_tasks", "shift"]
 RANGE_SIZE = 4 << 20
 
 Progress = Callable[[int], None]
+#: Receives the issues of each block of lines as soon as it is checked (in line order).
+Sink = Callable[[list[Issue]], None]
 
 
 @dataclass(frozen=True)
@@ -68,10 +71,45 @@ def plan(paths: Sequence[str], jobs: int) -> list[Task]:
     return tasks
 
 
-def run_task(task: Task, checker: Checker, progress: Progress | None = None) -> FileResult:
-    """Validate one task; lines are numbered from 1 within it; never raises for bad input."""
+#: Most lines checked at once: a 1 MB block can hold a million short lines, and a checked
+#: part holds the issues of all its lines until they are recorded.
+PART_LINES = 4096
+
+
+def _parts(blocks: Iterator[reader.Block]) -> Iterator[reader.Block]:
+    """Each block in parts of at most :data:`PART_LINES` lines: the block's flags on its
+    last part, each over-long line's index relative to its part."""
+    for block in blocks:
+        lines = block.lines
+        if len(lines) <= PART_LINES:
+            yield block
+            continue
+        for start in range(0, len(lines), PART_LINES):
+            end = start + PART_LINES
+            last = end >= len(lines)
+            yield reader.Block(
+                lines[start:end],
+                unterminated=block.unterminated and last,
+                broken=block.broken and last,
+                oversize=tuple((i - start, n) for i, n in block.oversize if start <= i < end),
+            )
+
+
+def run_task(
+    task: Task,
+    checker: Checker,
+    progress: Progress | None = None,
+    *,
+    keep: int | None = None,
+    sink: Sink | None = None,
+) -> FileResult:
+    """Validate one task; lines are numbered from 1 within it; never raises for bad input.
+
+    The result keeps at most ``keep`` issues (``None``: all) and counts every one by
+    group; ``sink`` also receives each block's issues as soon as it is checked.
+    """
     name = reader.display_name(task.path)
-    result = FileResult(path=name)
+    result = FileResult(path=name, keep=keep)
     number = 1
     seen = 0
     try:
@@ -80,7 +118,7 @@ def run_task(task: Task, checker: Checker, progress: Progress | None = None) -> 
             if task.end is not None:
                 source.stream.seek(task.start)
             limit = None if task.end is None else task.end - task.start
-            for block in reader.blocks(source, limit=limit, max_line=checker.max_line):
+            for block in _parts(reader.blocks(source, limit=limit, max_line=checker.max_line)):
                 found = checker.check_lines(
                     block.lines,
                     number,
@@ -94,7 +132,9 @@ def run_task(task: Task, checker: Checker, progress: Progress | None = None) -> 
                 result.valid += found.valid
                 result.invalid += found.invalid
                 result.warnings += found.warnings
-                result.issues.extend(found.issues)
+                result.record(found.issues)
+                if sink is not None and found.issues:
+                    sink(found.issues)
                 if progress is not None:
                     now = consumed() - task.start if task.end is not None else consumed()
                     progress(now - seen)
@@ -112,16 +152,20 @@ def shift(result: FileResult, lines_before: int) -> list[Issue]:
 
 
 _worker_checker: Checker | None = None
+_worker_keep: int | None = None
 
 
-def _init_worker(schema_version: str | None, strict: bool, max_line: int) -> None:
-    global _worker_checker
-    _worker_checker = Checker(schema_version=schema_version, strict=strict, max_line=max_line)
+def _init_worker(settings: dict[str, Any], keep: int | None) -> None:
+    global _worker_checker, _worker_keep
+    # Ctrl-C is the parent's to handle: it stops the pool; workers never print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_checker = Checker(**settings)
+    _worker_keep = keep
 
 
 def _work(task: Task) -> FileResult:
     assert _worker_checker is not None
-    return run_task(task, _worker_checker)
+    return run_task(task, _worker_checker, keep=_worker_keep)
 
 
 def _context() -> Any:
@@ -134,26 +178,36 @@ def run_tasks(
     checker: Checker,
     jobs: int,
     progress: Progress | None = None,
+    *,
+    keep: int | None = None,
+    sink: Callable[[Task], Sink | None] | None = None,
 ) -> Iterator[tuple[Task, FileResult]]:
-    """Each task with its result, in task order; ``jobs > 1`` uses worker processes."""
+    """Each task with its result, in task order; ``jobs > 1`` uses worker processes.
+
+    A task run in this process streams its issues to ``sink(task)`` (when that gives a
+    sink); a worker's result keeps at most ``keep`` issues (all are counted by group).
+    """
     remote = [t for t in tasks if t.path != reader.STDIN]
+
+    def here(task: Task) -> FileResult:
+        own = sink(task) if sink is not None else None
+        return run_task(task, checker, progress, keep=0 if own else keep, sink=own)
+
     if jobs <= 1 or len(remote) <= 1:
         for task in tasks:
-            yield task, run_task(task, checker, progress)
+            yield task, here(task)
         return
     context = _context()
     workers = min(jobs, len(remote))
     # Built once here, inherited by forked workers (the precise path of the default version).
     schemas.for_version(checker.version)
-    with context.Pool(
-        workers,
-        initializer=_init_worker,
-        initargs=(checker.schema_version, checker.strict, checker.max_line),
-    ) as pool:
+    # The checker's settings (its init fields), so the workers build the same checker.
+    settings = {f.name: getattr(checker, f.name) for f in dataclasses.fields(checker) if f.init}
+    with context.Pool(workers, initializer=_init_worker, initargs=(settings, keep)) as pool:
         results = pool.imap(_work, remote, chunksize=1)
         for task in tasks:
             if task.path == reader.STDIN:
-                yield task, run_task(task, checker, progress)
+                yield task, here(task)
                 continue
             result = next(results)
             if progress is not None:

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
+
+from vtcode_exec_events import pointer as jp
 
 __all__ = [
     "ERROR",
     "KINDS",
+    "MAX_GROUPS",
+    "OTHER_GROUP",
     "WARNING",
     "FileResult",
+    "Group",
     "Issue",
     "Kind",
     "LineResult",
     "Severity",
     "Summary",
+    "count_group",
+    "pointer_shape",
 ]
 
 Kind = Literal["json", "schema", "version", "encoding", "size"]
@@ -22,6 +31,22 @@ Severity = Literal["error", "warning"]
 KINDS: tuple[Kind, ...] = ("json", "schema", "version", "encoding", "size")
 ERROR: Severity = "error"
 WARNING: Severity = "warning"
+
+#: Most distinct groups (severity, kind, pointer shape, message) one result tallies; past
+#: it, new groups are counted under :data:`OTHER_GROUP`, so memory stays bounded whatever
+#: the log holds (every issue is still counted).
+MAX_GROUPS = 1000
+
+#: A group: ``(severity, kind, pointer shape, message)``.
+Group = tuple[str, str, str, str]
+OTHER_GROUP: Group = ("error", "other", "", f"(issues beyond the first {MAX_GROUPS} kinds)")
+
+
+def pointer_shape(pointer: str) -> str:
+    """``pointer`` with array indices collapsed: ``/item/changes/3/path`` becomes
+    ``/item/changes/*/path``."""
+    tokens = jp.split(pointer)
+    return jp.join("*" if t.isdigit() else t for t in tokens) if tokens else pointer
 
 
 @dataclass(frozen=True)
@@ -41,6 +66,12 @@ class Issue:
     kind: Kind
     severity: Severity = ERROR
     file: str = ""
+
+    @property
+    def group(self) -> Group:
+        """What groups this issue with the same problem elsewhere: severity, kind, the
+        pointer's shape (indices collapsed) and the message."""
+        return (self.severity, self.kind, pointer_shape(self.pointer), self.message)
 
     def as_dict(self) -> dict[str, object]:
         """The JSON report's shape: ``file, line, pointer, message, kind, severity``."""
@@ -83,7 +114,9 @@ class FileResult:
 
     ``error`` is set when the input could not be read to its end (missing file, no
     permission, corrupt gzip stream): the lines read before that are still counted.
-    ``issues`` holds the problems found (in line order), unless the caller streams them.
+    ``issues`` holds the problems found (in line order), at most ``keep`` of them when
+    ``keep`` is set (``None``: all); ``groups`` counts every issue by :attr:`Issue.group`,
+    kept or not (at most :data:`MAX_GROUPS` groups).
     """
 
     path: str
@@ -93,6 +126,22 @@ class FileResult:
     warnings: int = 0
     error: str | None = None
     issues: list[Issue] = field(default_factory=list)
+    keep: int | None = None
+    groups: Counter[Group] = field(default_factory=Counter)
+
+    def record(self, issues: Iterable[Issue]) -> None:
+        """Count ``issues`` in :attr:`groups` and keep them, up to :attr:`keep`."""
+        issues = list(issues)
+        for issue in issues:
+            count_group(self.groups, issue.group)
+        self.store(issues)
+
+    def store(self, issues: Iterable[Issue]) -> None:
+        """Keep ``issues`` (without counting them), up to :attr:`keep`."""
+        if self.keep is None:
+            self.issues.extend(issues)
+        elif len(self.issues) < self.keep:
+            self.issues.extend(list(issues)[: self.keep - len(self.issues)])
 
     @property
     def ok(self) -> bool:
@@ -107,6 +156,8 @@ class FileResult:
         self.warnings += other.warnings
         if other.error is not None and self.error is None:
             self.error = other.error
+        for group, n in other.groups.items():
+            count_group(self.groups, group, n)
 
     def as_dict(self) -> dict[str, object]:
         """The JSON report's per-file shape (``error`` is ``null`` when the file was read)."""
@@ -118,6 +169,14 @@ class FileResult:
             "warnings": self.warnings,
             "error": self.error,
         }
+
+
+def count_group(into: Counter[Group], group: Group, n: int = 1) -> None:
+    """``into[group] += n``, folding new groups into :data:`OTHER_GROUP` once
+    :data:`MAX_GROUPS` are held."""
+    if group not in into and len(into) >= MAX_GROUPS:
+        group = OTHER_GROUP
+    into[group] += n
 
 
 @dataclass
@@ -141,6 +200,15 @@ class Summary:
     @property
     def warnings(self) -> int:
         return sum(f.warnings for f in self.files)
+
+    @property
+    def groups(self) -> Counter[Group]:
+        """Every issue of every file, counted by group (bounded as :attr:`FileResult.groups`)."""
+        total: Counter[Group] = Counter()
+        for f in self.files:
+            for group, n in f.groups.items():
+                count_group(total, group, n)
+        return total
 
     @property
     def io_errors(self) -> int:
