@@ -99,7 +99,9 @@ def read_all(
         stats.start_file(display_name(path))
         lines = read_log(path, schema_version=schema_version, max_line=max_line)
         about = visible(f"reading {display_name(path)}")
-        for line in counted(until_error(lines, path, failures), about, input_size([path]), progress):
+        for line in counted(
+            until_error(lines, path, failures), about, input_size([path]), progress
+        ):
             stats.add(line)
     return failures
 

@@ -10,8 +10,8 @@ import click
 
 from vtcode_exec_events import registry
 from vtcode_exec_events.cli._output import reader_may_leave
-from vtcode_exec_events.cli.sizes import byte_size
 from vtcode_exec_events.cli._progress import byte_progress, input_size, progress_option
+from vtcode_exec_events.cli.sizes import byte_size
 from vtcode_exec_events.errors import UnknownSchemaVersion
 from vtcode_exec_events.text import visible
 from vtcode_exec_events.validate import validate_paths
