@@ -25,8 +25,9 @@ TOOL_URI = "https://github.com/vtcode/vtcode-exec-events"
 _RULES = {
     "json": "The line is not one JSON value (syntax, blank line, nesting, NaN).",
     "schema": "The event does not match the schema of its version.",
-    "version": "The envelope names a schema version that is not known.",
+    "version": "The envelope's schema version is malformed, unknown, or newer than known.",
     "encoding": "The line is not UTF-8 (or was cut by a broken input).",
+    "size": "The line is longer than the maximum line size (--max-line-size); it was skipped.",
 }
 
 
