@@ -9,7 +9,7 @@ __path__ = extend_path(__path__, __name__)
 
 __version__ = "0.1.0"
 #: The newest schema version this package knows; what the writer stamps on envelopes.
-EVENT_SCHEMA_VERSION = "0.11.0"
+EVENT_SCHEMA_VERSION: str  # imported below from the generated models.newest
 
 from vtcode_exec_events.errors import (  # noqa: E402
     SchemaError,
@@ -18,7 +18,8 @@ from vtcode_exec_events.errors import (  # noqa: E402
     VtcodeExecEventsError,
     WireFormatError,
 )
-from vtcode_exec_events.models.v0_11_0 import (  # noqa: E402
+from vtcode_exec_events.models.newest import SCHEMA_VERSION as EVENT_SCHEMA_VERSION  # noqa: E402
+from vtcode_exec_events.models.newest import (  # noqa: E402
     AgentMessageItem,
     CommandExecutionItem,
     CommandExecutionStatus,
