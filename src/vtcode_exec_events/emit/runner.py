@@ -217,6 +217,7 @@ class _Run:
             CommandExecutionStatus.completed if reason is None else CommandExecutionStatus.failed
         )
         self.emit(item_completed, status, output, exit_code)
+        duration = time.monotonic() - self.started_at
         self.runner.deliver()
         return CommandResult(
             item_id=self.item_id,
@@ -226,7 +227,7 @@ class _Run:
             output=output,
             reason=reason,
             timed_out=reason is not None and reason.startswith("timed out"),
-            duration=time.monotonic() - self.started_at,
+            duration=duration,
         )
 
 
@@ -251,7 +252,12 @@ class _Runner:
         delivery_timeout: float | None = 1.0,
         queue_size: int = 1000,
     ) -> None:
-        self.events = QueuedEmitter(emitter, maxsize=queue_size, put_timeout=0.1)
+        self.events = QueuedEmitter(
+            emitter,
+            maxsize=queue_size,
+            put_timeout=0.1,
+            close_timeout=5.0 if delivery_timeout is None else delivery_timeout,
+        )
         self.id_prefix = id_prefix
         self.first_id = first_id
         self.update_interval = update_interval
