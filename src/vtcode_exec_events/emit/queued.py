@@ -55,9 +55,9 @@ class QueuedEmitter:
     - Events reach the sink one at a time, in the order they were accepted.
     - ``flush(timeout)`` waits until every accepted event was handed to the sink;
       ``close(timeout)`` refuses new events (counted in ``dropped``), then does the same
-      within ``close_timeout`` (5.0 s) and closes the sink if it has a ``close`` method and
-      took everything. Events still queued then are counted in ``undelivered``. Leaving a
-      ``with`` block and interpreter exit close it too.
+      within ``close_timeout`` (5.0 s) and closes the sink if it has a ``close`` method, took
+      everything and ``close_sink`` is true (the default). Events still queued then are
+      counted in ``undelivered``. Leaving a ``with`` block and interpreter exit close it too.
     - The thread starts with the first event and ends after ``idle_timeout`` seconds (1.0)
       without events, so an idle emitter holds no thread.
     - After ``os.fork()`` the child starts with an empty queue: the parent's pending events
@@ -73,6 +73,7 @@ class QueuedEmitter:
         put_timeout: float = 1.0,
         close_timeout: float | None = 5.0,
         idle_timeout: float = 1.0,
+        close_sink: bool = True,
         name: str | None = None,
     ) -> None:
         if when_full not in ("block", "drop"):
@@ -86,6 +87,7 @@ class QueuedEmitter:
         self.put_timeout = put_timeout
         self.close_timeout = close_timeout
         self.idle_timeout = idle_timeout
+        self.close_sink = close_sink
         #: Events accepted, handed to the sink, dropped (full or closed), and left in the
         #: queue by ``close``.
         self.accepted = 0
@@ -185,7 +187,7 @@ class QueuedEmitter:
                 self.undelivered,
             )
             return False
-        close = getattr(self.sink.emitter, "close", None)
+        close = getattr(self.sink.emitter, "close", None) if self.close_sink else None
         if callable(close):
             try:
                 close()

@@ -257,6 +257,7 @@ class _Runner:
             maxsize=queue_size,
             put_timeout=0.1,
             close_timeout=5.0 if delivery_timeout is None else delivery_timeout,
+            close_sink=False,  # the emitter is the caller's: it may outlive the runner
         )
         self.id_prefix = id_prefix
         self.first_id = first_id
@@ -283,7 +284,8 @@ class _Runner:
         return next_item_id(self.id_prefix, self.first_id)
 
     def close(self, timeout: float | None = None) -> bool:
-        """Deliver the queued events (within ``timeout``), then close the emitter."""
+        """Deliver the queued events (within ``timeout``, default ``delivery_timeout``);
+        the emitter itself stays open (it is the caller's)."""
         return self.events.close(timeout)
 
     def _done(self, result: CommandResult, check: bool | None) -> CommandResult:
