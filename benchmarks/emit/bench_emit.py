@@ -219,7 +219,7 @@ def batch(form: str, threads: int, pad: int, start: int) -> list[Any]:
 def row_runner(row: str) -> tuple[Callable[[list[Any]], None], Callable[[], None]]:
     """The timed function of a row (over a batch), and what to do once done."""
     import vtcode_exec_events as vee
-    from vtcode_exec_events.emit import JsonlEmitter, QueuedEmitter
+    from vtcode_exec_events.emit import JsonlEmitter
     from vtcode_exec_events.fastwire import encode_line
 
     closers: list[Callable[[], Any]] = []
@@ -255,6 +255,8 @@ def row_runner(row: str) -> tuple[Callable[[list[Any]], None], Callable[[], None
                 emitter.emit(event)
 
     elif row == "QueuedEmitter(JsonlEmitter batched)(dict)":
+        from vtcode_exec_events.emit import QueuedEmitter
+
         queued = QueuedEmitter(jsonl(flush_every=None), maxsize=1_000_000)
         closers.insert(0, queued.close)
 
@@ -338,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--processes", type=int, default=5, help="fresh processes per row")
     parser.add_argument("--target", type=float, default=3.0)
     parser.add_argument("--check", action="store_true", help="exit 1 above the target")
-    parser.add_argument("--rows", help="comma-separated row names (default: all)")
+    parser.add_argument("--rows", help="row names separated by ';' (default: all)")
     parser.add_argument(
         "--stream",
         choices=["small", "output"],
@@ -351,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(measure(args.worker, args.stream, args.threads, args.repeat)))
         return 0
 
-    rows = args.rows.split(",") if args.rows else list(ROWS)
+    rows = args.rows.split(";") if args.rows else list(ROWS)
     results: dict[str, list[dict[str, float]]] = {row: [] for row in rows}
     for _ in range(max(1, args.processes)):
         for row in rows:  # rows take turns, so each sees the same machine load over time

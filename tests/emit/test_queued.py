@@ -153,3 +153,23 @@ def test_after_fork_the_child_never_delivers_the_parents_queue() -> None:
         "child ['child']",
         "parent ['turn.started', 'turn.completed']",
     ]
+
+
+AT_EXIT = """
+import time
+from vtcode_exec_events.emit import JsonlEmitter, QueuedEmitter
+
+lines = JsonlEmitter({path!r}, flush_every=None)
+queued = QueuedEmitter(lambda event: (time.sleep(0.01), lines(event)))
+for n in range(50):
+    queued({{"type": "turn.started", "n": n}})
+"""
+
+
+def test_at_exit_the_queue_drains_before_its_sink_is_closed(tmp_path: Any) -> None:
+    path = tmp_path / "events.jsonl"
+    done = run_python(AT_EXIT.format(path=str(path)), timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert path.read_text().splitlines() == [
+        f'{{"type":"turn.started","n":{n}}}' for n in range(50)
+    ]

@@ -40,6 +40,10 @@ def _close_all() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
+# At exit, queues must drain before the sinks they feed are closed by their finalizers (a
+# JsonlEmitter's): atexit runs last-registered first, and ``weakref.finalize`` registers its
+# own exit hook with the first finalizer, so make sure that one exists before ours.
+weakref.finalize(_close_all, int)
 atexit.register(_close_all)
 
 
