@@ -155,6 +155,13 @@ def bench_otel(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def bench_emit_output(session: nox.Session) -> None:
+    """Bytes of events CommandRunner writes per byte of command output, 1 KB to 256 MB."""
+    session.install("-e", ".")
+    session.run("python", "benchmarks/emit/bench_output.py", *session.posargs)
+
+
+@nox.session(default=False)
 def bench_validate(session: nox.Session) -> None:
     """validate: events/s and ratios to the orjson.loads floor, 1 and 2 processes (minutes)."""
     session.install("-e", ".")

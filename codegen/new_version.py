@@ -1,9 +1,10 @@
 """Start the next schema version in one command (what ``nox -s new_version -- 0.12.0`` runs).
 
 Copies the newest ``schema/<version>/`` folder to the new version, rewrites the version named in
-each document's description, bumps ``EVENT_SCHEMA_VERSION`` and the re-exported models module in
-``src/vtcode_exec_events/__init__.py``, and adds a CHANGELOG stub under ``[Unreleased]``. It
-never touches a released folder. Standard library only.
+each document's description, and adds a CHANGELOG stub under ``[Unreleased]``. It never touches
+a released folder, nor any hand-written module: they import the newest models from the generated
+``vtcode_exec_events.models.newest``, which ``nox -s generate`` then points at the new version.
+Standard library only.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGE_INIT = Path("src/vtcode_exec_events/__init__.py")
 
 
 def version_key(version: str) -> tuple[int, ...]:
@@ -59,24 +59,6 @@ def copy_folder(schema_dir: Path, old: str, new: str) -> list[Path]:
         path.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
         written.append(path)
     return written
-
-
-def bumped_package(init: Path, old: str, new: str) -> str:
-    """The package ``__init__`` with ``EVENT_SCHEMA_VERSION`` and the top-level model
-    re-exports pointing at ``new`` (``ValueError`` if either is not where expected)."""
-    text = init.read_text(encoding="utf-8")
-    replacements = [
-        (f'EVENT_SCHEMA_VERSION = "{old}"', f'EVENT_SCHEMA_VERSION = "{new}"'),
-        (
-            f"from vtcode_exec_events.models.{module_name(old)} import",
-            f"from vtcode_exec_events.models.{module_name(new)} import",
-        ),
-    ]
-    for before, after in replacements:
-        if before not in text:
-            raise ValueError(f"{init}: expected to find {before!r}")
-        text = text.replace(before, after)
-    return text
 
 
 def changelog_stub(old: str, new: str) -> str:
@@ -133,12 +115,7 @@ def start(root: Path, new: str | None = None) -> tuple[str, str]:
     version_key(new)
     if version_key(new) <= version_key(old):
         raise ValueError(f"the new version {new} must be newer than the newest folder {old}")
-    init = root / PACKAGE_INIT
-    if not init.exists():
-        raise ValueError(f"{init}: not found (is --root the repository root?)")
-    init_text = bumped_package(init, old, new)
     copy_folder(schema_dir, old, new)
-    init.write_text(init_text, encoding="utf-8")
     add_changelog_stub(root / "CHANGELOG.md", old, new)
     return old, new
 
@@ -146,12 +123,13 @@ def start(root: Path, new: str | None = None) -> tuple[str, str]:
 NEXT_STEPS = """\
 started schema {new} from {old}:
   schema/{new}/                       copy of {old} (descriptions name {new})
-  src/vtcode_exec_events/__init__.py  EVENT_SCHEMA_VERSION = "{new}", re-exports models.{module}
   CHANGELOG.md                        stub under [Unreleased] / Added
 next:
   1. edit schema/{new}/ and mark every addition with "x-vtcode-since": "{new}"
      (enum values in "x-vtcode-enum-since")
   2. nox -s generate                  writes generated/vtcode_exec_events/models/{module}.py
+                                      and points models/newest.py (EVENT_SCHEMA_VERSION,
+                                      the top-level models, the emitters) at {new}
      nox -s docs                      regenerates the vocabulary reference
   3. nox -s compat                    the gate: what the change breaks, per direction
   4. nox -s tests; fill in the CHANGELOG entry

@@ -13,7 +13,7 @@ __path__ = extend_path(__path__, __name__)
 
 __version__ = "0.1.0"
 #: The newest schema version this package knows; what the writer stamps on envelopes.
-EVENT_SCHEMA_VERSION = "0.11.0"
+from vtcode_exec_events.models import LATEST as EVENT_SCHEMA_VERSION  # noqa: E402 (generated)
 
 from vtcode_exec_events.errors import (  # noqa: E402
     SchemaError,
@@ -24,7 +24,7 @@ from vtcode_exec_events.errors import (  # noqa: E402
 )
 
 if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
-    from vtcode_exec_events.models.v0_11_0 import (
+    from vtcode_exec_events.models.newest import (
         AgentMessageItem,
         CommandExecutionItem,
         CommandExecutionStatus,
@@ -103,7 +103,7 @@ if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
 
 
 #: The generated module of the newest version, imported when one of its names is first used.
-_NEWEST_MODELS = "vtcode_exec_events.models.v" + EVENT_SCHEMA_VERSION.replace(".", "_")
+_NEWEST_MODELS = "vtcode_exec_events.models.newest"
 _WIRE = frozenset({"ParsedLine", "dumps", "parse_event", "parse_line"})
 #: The members of ``Event``, in order.
 _EVENTS = (

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import re
 import sys
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -70,12 +72,13 @@ def test_a_successful_command(make: Callable[..., tuple[Recorder, Run]]) -> None
     assert sorted(result.output.splitlines()) == ["err", "out"]  # merged; order is the OS's
     (first, *_, last) = recorder.items()
     assert first[0] == "item.started"
-    assert first[1].id == "cmd-1"
+    assert re.fullmatch(r"cmd-[0-9]+", result.item_id)
+    assert first[1].id == result.item_id
     assert first[1].status is vee.CommandExecutionStatus.in_progress
     assert first[1].aggregated_output == ""
     assert first[1].exit_code is None
     assert last[0] == "item.completed"
-    assert (last[1].id, last[1].exit_code) == ("cmd-1", 0)
+    assert (last[1].id, last[1].exit_code) == (result.item_id, 0)
     assert last[1].status is vee.CommandExecutionStatus.completed
     assert last[1].aggregated_output == result.output
 
@@ -83,15 +86,16 @@ def test_a_successful_command(make: Callable[..., tuple[Recorder, Run]]) -> None
 def test_ids_are_stable_and_the_prefix_configurable(
     make: Callable[..., tuple[Recorder, Run]],
 ) -> None:
-    recorder, run = make(id_prefix="item_", first_id=7)
+    prefix = f"item{uuid.uuid4().hex}_"  # a sequence no other runner of the process uses
+    recorder, run = make(id_prefix=prefix, first_id=7)
     run("true")
     run("true", arguments={"command": "true"})
     ids = [(kind, item.id) for kind, item in recorder.items()]
     assert ids == [
-        ("item.started", "item_7"),
-        ("item.completed", "item_7"),
-        ("item.started", "item_8"),
-        ("item.completed", "item_8"),
+        ("item.started", f"{prefix}7"),
+        ("item.completed", f"{prefix}7"),
+        ("item.started", f"{prefix}8"),
+        ("item.completed", f"{prefix}8"),
     ]
     assert recorder.items()[-1][1].arguments == {"command": "true"}
     assert recorder.items()[-1][1].command == "true"
@@ -227,7 +231,7 @@ def test_input_and_max_output(make: Callable[..., tuple[Recorder, Run]]) -> None
     result = run(
         [PY, "-c", "import sys; sys.stdout.write(sys.stdin.read().upper())"], input="abcdef"
     )
-    assert result.output == "CDEF"
+    assert result.output == "[2 earlier characters omitted]\nCDEF"
 
 
 def test_a_failing_emitter_never_breaks_the_run() -> None:
@@ -273,7 +277,8 @@ def test_async_runs_in_parallel_keep_distinct_ids() -> None:
         return await asyncio.gather(*(runner.run(f"echo {n}") for n in range(4)))
 
     results = asyncio.run(main())
-    assert sorted(r.item_id for r in results) == ["cmd-1", "cmd-2", "cmd-3", "cmd-4"]
+    numbers = sorted(int(r.item_id.removeprefix("cmd-")) for r in results)
+    assert numbers == list(range(numbers[0], numbers[0] + 4))
     for result in results:
         completed = [
             item

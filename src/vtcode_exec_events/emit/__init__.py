@@ -4,7 +4,8 @@ Any callable taking an event is an emitter. ``FanOut`` sends each event to sever
 isolates their failures; ``JsonlEmitter`` and ``LogEmitter`` need nothing beyond the core
 install; ``OtelEmitter`` needs the ``otel`` extra and is imported only when first used, so
 importing this package never imports OpenTelemetry. ``CommandRunner`` and
-``AsyncCommandRunner`` turn subprocesses into ``command_execution`` items.
+``AsyncCommandRunner`` turn subprocesses into ``command_execution`` items; ``QueuedEmitter``
+puts any emitter behind a bounded queue and a thread, so a slow sink cannot hang a producer.
 """
 
 from __future__ import annotations
@@ -21,11 +22,14 @@ from vtcode_exec_events.emit.items import (
 )
 from vtcode_exec_events.emit.jsonl import JsonlEmitter
 from vtcode_exec_events.emit.log import LogEmitter
+from vtcode_exec_events.emit.output import omitted
+from vtcode_exec_events.emit.queued import QueuedEmitter
 from vtcode_exec_events.emit.runner import (
     AsyncCommandRunner,
     CommandFailedError,
     CommandResult,
     CommandRunner,
+    next_item_id,
 )
 from vtcode_exec_events.fastwire import encode, encode_line
 
@@ -44,6 +48,7 @@ __all__ = [
     "JsonlEmitter",
     "LogEmitter",
     "OtelEmitter",
+    "QueuedEmitter",
     "SinkFailures",
     "encode",
     "encode_line",
@@ -51,6 +56,8 @@ __all__ = [
     "item_completed",
     "item_started",
     "item_updated",
+    "next_item_id",
+    "omitted",
     "thread_item",
 ]
 

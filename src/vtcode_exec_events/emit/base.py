@@ -105,6 +105,23 @@ class Isolated:
 
     emit = __call__
 
+    def close(self) -> None:
+        """Close the wrapped emitter if it has a ``close`` method (its failure is counted)."""
+        close = getattr(self.emitter, "close", None)
+        if callable(close):
+            try:
+                close()
+            except Exception as exc:
+                if self.raise_errors:
+                    raise
+                self.failures.record(exc)
+
+    def __enter__(self) -> Isolated:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def __repr__(self) -> str:
         return f"Isolated({self.emitter!r}, failures={self.failures.count})"
 
@@ -149,12 +166,7 @@ class FanOut:
     def close(self) -> None:
         """Close every emitter that has a ``close`` method (failures are isolated too)."""
         for emitter in self.emitters:
-            close = getattr(emitter.emitter, "close", None)
-            if callable(close):
-                try:
-                    close()
-                except Exception as exc:
-                    emitter.failures.record(exc)
+            emitter.close()
 
     def __enter__(self) -> FanOut:
         return self

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-from vtcode_exec_events.models.v0_11_0 import (
+from vtcode_exec_events.models.newest import (
     AgentMessageItem,
     CommandExecutionItem,
     ErrorItem,

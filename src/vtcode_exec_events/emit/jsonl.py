@@ -8,7 +8,7 @@ import sys
 import threading
 import time
 import weakref
-from typing import IO, TYPE_CHECKING, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any
 
 import orjson
 
@@ -31,11 +31,19 @@ _dumps = orjson.dumps  # one global lookup on the hot path, not two
 _APPEND = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_CLOEXEC", 0)
 
 
-class _Closed(list[bytes]):
-    """The buffer of a closed emitter: taking a line is an error, not a silent loss."""
+_LIVE: weakref.WeakSet[_Sink] = weakref.WeakSet()
 
-    def append(self, line: bytes, /) -> NoReturn:
-        raise ValueError("the emitter is closed")
+
+def _after_fork_in_child() -> None:
+    # Lines buffered before the fork are the parent's to write: a child that wrote them too
+    # would write each one twice. A lock held by a thread that does not exist in the child
+    # would never be released.
+    for sink in list(_LIVE):
+        sink.forget()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 class _Sink:
@@ -50,11 +58,15 @@ class _Sink:
         self.stream = stream
         self.text = text
         self.owned = owned
-        #: Whole lines waiting to go out. Producers append without the lock
-        #: (``list.append`` is atomic); writers, one at a time under the lock, take the
-        #: first ``n`` lines and delete exactly those, so a line appended meanwhile waits
-        #: for the next write and no line is lost, torn or reordered.
-        self.buffer: list[bytes] = []
+        #: Whole lines waiting to go out, one after another. Producers extend it without the
+        #: lock (one C call under the GIL: a line goes in whole or not at all); writers, one
+        #: at a time under the lock, copy what is there and delete exactly that many bytes,
+        #: so a line added meanwhile waits for the next write and nothing is lost or
+        #: reordered. ``close`` pins it with a memoryview: a bytearray with an exported
+        #: buffer cannot grow, so a line offered after the final write is refused (the
+        #: producer's ``+=`` raises ``BufferError``) rather than accepted and never written.
+        self.buffer = bytearray()
+        self.pin: memoryview | None = None
         #: Lines written, and lines taken since the last write (counted only when
         #: ``flush_every`` asks for it).
         self.written = 0
@@ -63,16 +75,16 @@ class _Sink:
         self.torn = False
         self.closed = False
         self.lock = threading.Lock()
+        _LIVE.add(self)
 
     def write_out(self) -> None:
         """Write the buffered lines; called with the lock held."""
         buffer = self.buffer
-        count = len(buffer)
         self.pending = 0
-        if count:
-            data = buffer[0] if count == 1 else b"".join(buffer[:count])
-            del buffer[:count]
-            self.write(data, count)
+        if buffer:
+            data = bytes(buffer)
+            del buffer[: len(data)]
+            self.write(data, data.count(b"\n"))
 
     def write(self, data: bytes, lines: int) -> None:
         """Write whole lines out; called with the lock held."""
@@ -92,15 +104,26 @@ class _Sink:
             self.stream.write(data.decode() if self.text else data)
             self.stream.flush()
 
+    def forget(self) -> None:
+        """In a forked child: drop the parent's buffered lines, renew the lock."""
+        self.lock = threading.Lock()
+        if self.pin is None:
+            del self.buffer[:]
+        self.pending = 0
+
     def close(self) -> None:
         with self.lock:
             if self.closed:
                 return
             self.closed = True
+            # From here on no line gets in (see ``buffer``); every line in is written now.
+            self.pin = memoryview(self.buffer)
+            _LIVE.discard(self)
             try:
-                self.write_out()
+                data = bytes(self.pin)
+                if data:
+                    self.write(data, data.count(b"\n"))
             finally:
-                self.buffer = _Closed()
                 if self.fd is not None and self.owned:
                     os.close(self.fd)
                 elif self.stream is not None and self.owned:
@@ -136,8 +159,11 @@ class JsonlEmitter:
     ``flush_every=None`` leaves batching to the other triggers.
 
     Threads may share one emitter: lines are queued whole and written by one thread at a time
-    (with ``flush_every=1``, under a lock; batched, producers append to a list without
-    waiting and whoever triggers a write drains it in order). For a path, the buffer only
+    (producers add each line to one buffer without waiting, in a single step; whoever
+    triggers a write drains it in order, under a lock). A line either gets in before
+    ``close()`` and is written by it, or is refused (counted in ``failures``) and never
+    written. After ``os.fork()`` the child's emitter starts with an empty buffer: the lines
+    buffered before the fork are written by the parent only. For a path, the buffer only
     ever holds whole lines and goes out with ``write(2)`` on an ``O_APPEND`` descriptor, so a
     reader never sees half a line from a completed flush, and several emitters (or
     processes) appending to one file do not interleave. If a write fails half-way, the next
@@ -174,19 +200,16 @@ class JsonlEmitter:
         self.raise_errors = raise_errors
         self.failures = SinkFailures(f"JsonlEmitter({self.name})")
         self._finalizer = weakref.finalize(self, self._sink.close)
-        # What the hot path reads: the buffer, the bytes in it (``_size``: it only triggers
-        # writes, so an update lost between threads delays one), and how many call for
-        # ``_taken`` (``buffer_size`` when only the size triggers a write, else 0: every
-        # line). No bound method is kept on the instance: that cycle would delay the
-        # finalizer.
+        # What the hot path reads: the buffer, and how many bytes in it call for ``_taken``
+        # (``buffer_size`` when only the size triggers a write, else 0: every line). No
+        # bound method is kept on the instance: that cycle would delay the finalizer.
         self._every = sys.maxsize if flush_every is None else max(1, flush_every)
         self._buffer = self._sink.buffer
-        self._size = 0
         only_size = self._every == sys.maxsize and flush_interval is None
         self._limit = buffer_size if only_size else 0
 
     def __call__(self, event: Event | Encodable, /) -> None:
-        # The hot path (see benchmarks/emit): encode, append, compare. For a bare event it
+        # The hot path (see benchmarks/emit): encode, extend, compare. For a bare event it
         # is ``encode_line`` inlined; the envelope and every unusual value go through it.
         try:
             if self.envelope:
@@ -199,10 +222,12 @@ class JsonlEmitter:
                     line = encode_line(event)  # pydantic's bytes, or the reason it cannot
                 if line[0] != 0x7B:  # "{"
                     raise not_an_event(event)
-            self._buffer.append(line)
-            size = self._size + len(line)
-            self._size = size
-            if size >= self._limit:
+            buffer = self._buffer
+            try:
+                buffer += line
+            except BufferError:
+                raise ValueError("the emitter is closed") from None
+            if len(buffer) >= self._limit:
                 self._taken()
         except Exception as exc:
             if self.raise_errors:
@@ -220,7 +245,7 @@ class JsonlEmitter:
         sink.pending += 1
         if (
             sink.pending >= self._every
-            or self._size >= self.buffer_size
+            or len(sink.buffer) >= self.buffer_size
             or (
                 self.flush_interval is not None
                 and time.monotonic() - sink.last_write >= self.flush_interval
@@ -232,8 +257,7 @@ class JsonlEmitter:
         sink = self._sink
         with sink.lock:
             if sink.closed:
-                raise ValueError("the emitter is closed")
-            self._size = 0
+                return  # the line was refused, or the final write took it
             sink.write_out()
 
     def flush(self) -> None:
@@ -249,7 +273,6 @@ class JsonlEmitter:
 
     def close(self) -> None:
         """Flush and close (a stream is closed only if ``close_stream=True``)."""
-        self._buffer = _Closed()  # from now on events are refused, not buffered
         try:
             self._finalizer()
         except Exception as exc:
@@ -260,7 +283,8 @@ class JsonlEmitter:
     @property
     def lines(self) -> int:
         """Lines taken so far: written, or buffered and not yet written."""
-        return self._sink.written + len(self._sink.buffer)
+        sink = self._sink
+        return sink.written + (0 if sink.closed else sink.buffer.count(b"\n"))
 
     @property
     def closed(self) -> bool:

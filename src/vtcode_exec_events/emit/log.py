@@ -33,8 +33,12 @@ class LogEmitter:
     - ``event_type``: the event's ``type`` tag, e.g. ``item.completed``;
     - ``vtcode_event``: the same JSON text as the message.
 
-    A record that a handler fails to format is the handler's business (``logging`` reports
-    it); an event that cannot be encoded is counted in ``failures`` and logged once.
+    Nothing raises into the producer (unless ``raise_errors=True``): an event that cannot be
+    encoded, and an exception from a handler or filter of the logger, are counted in
+    ``failures`` and reported once (on the logger ``vtcode_exec_events.emit``). A handler that
+    catches its own errors (as ``StreamHandler`` does) reports them through ``logging``.
+    ``close()`` (or leaving a ``with`` block) refuses later events, counted as failures; the
+    logger and its handlers are the application's and stay open.
     """
 
     def __init__(
@@ -54,11 +58,14 @@ class LogEmitter:
         self.schema_version = schema_version
         self.raise_errors = raise_errors
         self.failures = SinkFailures(f"LogEmitter({self.logger.name})")
+        self.closed = False
 
     def __call__(self, event: Event | BaseModel | Mapping[str, Any], /) -> None:
-        if not self.logger.isEnabledFor(self.level):
-            return
         try:
+            if self.closed:
+                raise ValueError("the emitter is closed")
+            if not self.logger.isEnabledFor(self.level):
+                return
             text = encode(event).decode()
             tag = event.get("type") if isinstance(event, Mapping) else getattr(event, "type", None)
             extra = {
@@ -66,14 +73,23 @@ class LogEmitter:
                 "event_type": tag if isinstance(tag, str) else None,
                 "vtcode_event": text,
             }
+            self.logger.log(self.level, text, extra=extra, stacklevel=2)
         except Exception as exc:
             if self.raise_errors:
                 raise
             self.failures.record(exc, event)
-            return
-        self.logger.log(self.level, text, extra=extra, stacklevel=2)
 
     emit = __call__
+
+    def close(self) -> None:
+        """Refuse later events (the logger and its handlers stay as they are)."""
+        self.closed = True
+
+    def __enter__(self) -> LogEmitter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def __repr__(self) -> str:
         return f"LogEmitter({self.logger.name!r}, {logging.getLevelName(self.level)})"
