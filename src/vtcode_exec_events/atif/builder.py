@@ -241,8 +241,8 @@ class AtifBuilder:
             if usage is not None:
                 self.saw_turn_usage = True
                 self._add_usage(usage)
-            metrics = _metrics(usage) if usage is not None else None
-            self._push("system", ts, kind, message=ev["message"], metrics=metrics)
+            failed = _metrics(usage) if usage is not None else None
+            self._push("system", ts, kind, message=ev["message"], metrics=failed)
             self.turn_start = len(self.steps)
         elif kind == "item.completed":
             self._item(ev["item"], ts)
@@ -297,33 +297,31 @@ class AtifBuilder:
             self._tool_output(item, ts)
         elif kind == "command_execution":
             arguments = _sorted({"command": item["command"], "arguments": item.get("arguments")})
-            call = {"tool_call_id": item_id, "function_name": "command_execution"}
-            call["arguments"] = arguments
-            result = {"source_call_id": item_id, "content": item.get("aggregated_output", "")}
+            output = {"source_call_id": item_id, "content": item.get("aggregated_output", "")}
             exit_code = item.get("exit_code")
             self._push(
                 "agent",
                 ts,
                 kind,
-                tool_calls=[call],
-                observation={"results": [result]},
+                tool_calls=[_call(item_id, "command_execution", arguments)],
+                observation={"results": [output]},
                 extra={"exit_code": exit_code} if exit_code is not None else None,
             )
         elif kind == "mcp_tool_call":
             call = _call(item_id, item["tool_name"], _sorted(item.get("arguments")))
             result = item.get("result")
-            observation = (
+            answered = (
                 {"results": [{"source_call_id": item_id, "content": result}]}
                 if result is not None
                 else None
             )
-            self._push("agent", ts, kind, tool_calls=[call], observation=observation)
+            self._push("agent", ts, kind, tool_calls=[call], observation=answered)
         elif kind == "file_change":
             changes = ", ".join(f"{c['path']}: {_camel(c['kind'])}" for c in item["changes"])
             self._push("system", ts, kind, message=f"file_changes: {changes}")
         elif kind == "web_search":
             results = item.get("results")
-            observation = (
+            found = (
                 {
                     "results": [
                         {"source_call_id": f"search_{i}", "content": r}
@@ -334,7 +332,7 @@ class AtifBuilder:
                 else None
             )
             message = f"web_search: {item['query']}"
-            self._push("system", ts, kind, message=message, observation=observation)
+            self._push("system", ts, kind, message=message, observation=found)
         elif kind == "harness":
             note = item.get("message")
             extra = {"harness_message": note} if note is not None else None

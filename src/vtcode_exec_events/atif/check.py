@@ -114,7 +114,9 @@ def _step(step: dict[str, Any], index: int, base: str) -> Iterator[Problem]:
     if source == "agent" and step.get("llm_call_count") == 0:
         for name in ("metrics", "reasoning_content"):
             if step.get(name) is not None:
-                yield Problem(join([name], where), f"{name!r} must be absent when llm_call_count is 0")
+                yield Problem(
+                    join([name], where), f"{name!r} must be absent when llm_call_count is 0"
+                )
     timestamp = step.get("timestamp")
     if isinstance(timestamp, str) and not _is_iso8601(timestamp):
         yield Problem(join(["timestamp"], where), f"not an ISO 8601 timestamp: {timestamp!r}")
@@ -140,12 +142,13 @@ def _step(step: dict[str, Any], index: int, base: str) -> Iterator[Problem]:
         yield from _parts(result.get("content"), join(["content"], r_where))
         refs = result.get("subagent_trajectory_ref")
         for ref_index, ref in enumerate(refs if isinstance(refs, list) else []):
-            if isinstance(ref, dict) and ref.get("trajectory_id") is None:
-                if ref.get("trajectory_path") is None:
-                    yield Problem(
-                        join(["subagent_trajectory_ref", ref_index], r_where),
-                        "a subagent reference needs 'trajectory_id' or 'trajectory_path'",
-                    )
+            if not isinstance(ref, dict) or ref.get("trajectory_id") is not None:
+                continue
+            if ref.get("trajectory_path") is None:
+                yield Problem(
+                    join(["subagent_trajectory_ref", ref_index], r_where),
+                    "a subagent reference needs 'trajectory_id' or 'trajectory_path'",
+                )
 
 
 def _rules(doc: Any, base: str) -> Iterator[Problem]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any, BinaryIO
@@ -17,6 +18,7 @@ __all__ = [
     "dumps_crate",
     "read_document",
     "safe_name",
+    "serde_float",
 ]
 
 #: Documents larger than this are refused by ``atif --check`` (a bound on memory).
@@ -24,16 +26,51 @@ DEFAULT_MAX_BYTES = 256 << 20
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def dumps_crate(document: dict[str, Any]) -> bytes:
-    """A crate-shaped document as serde_json's ``to_string`` writes it: compact, keys in the
-    dict's order, non-ASCII raw, control characters escaped as ``\\u00XX`` or ``\\n`` etc."""
-    return orjson.dumps(document)
+def serde_float(value: float) -> str:
+    """A finite float as serde_json writes an ``f64``: the shortest digits that read back
+    (as ``repr``), in ryu's layout: ``100.0``, ``0.0001``, ``1e16``, ``1.5e-7``."""
+    if value == 0:
+        return "-0.0" if math.copysign(1.0, value) < 0 else "0.0"
+    sign = "-" if value < 0 else ""
+    mantissa, _, exponent = repr(abs(value)).partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    every = whole + fraction
+    point = len(whole) + (int(exponent) if exponent else 0)
+    digits = every.lstrip("0")
+    point -= len(every) - len(digits)
+    digits = digits.rstrip("0")
+    length, zeros = len(digits), point - len(digits)
+    if zeros >= 0 and point <= 16:
+        return f"{sign}{digits}{'0' * zeros}.0"
+    if 0 < point <= 16:
+        return f"{sign}{digits[:point]}.{digits[point:]}"
+    if -5 < point <= 0:
+        return f"{sign}0.{'0' * -point}{digits}"
+    head = digits if length == 1 else f"{digits[0]}.{digits[1:]}"
+    return f"{sign}{head}e{point - 1}"
+
+
+def _serde_floats(value: Any) -> Any:
+    if isinstance(value, float):
+        return orjson.Fragment(serde_float(value))
+    if isinstance(value, dict):
+        return {k: _serde_floats(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_serde_floats(v) for v in value]
+    return value
+
+
+def dumps_crate(document: dict[str, Any], *, indent: bool = False) -> bytes:
+    """A document as serde_json's ``to_string`` writes it: compact, keys in the dict's
+    order, non-ASCII raw, control characters escaped (``\\u001f``, ``\\n``), floats as
+    :func:`serde_float` writes them."""
+    option = orjson.OPT_INDENT_2 if indent else 0
+    return orjson.dumps(_serde_floats(document), option=option)
 
 
 def dumps(trajectory: Trajectory, *, indent: bool = False) -> bytes:
     """A trajectory as JSON: fields in the models' order, unset fields left out."""
-    data = trajectory.model_dump(mode="json", exclude_none=True)
-    return orjson.dumps(data, option=orjson.OPT_INDENT_2 if indent else 0)
+    return dumps_crate(trajectory.model_dump(mode="json", exclude_none=True), indent=indent)
 
 
 @dataclass(frozen=True)

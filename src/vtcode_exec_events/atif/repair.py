@@ -81,7 +81,9 @@ def _move_metrics(
         )
         if target is not None:
             target["metrics"] = metrics
-            record["metrics_moved"].append({"from_step": step["step_id"], "to_step": target["step_id"]})
+            record["metrics_moved"].append(
+                {"from_step": step["step_id"], "to_step": target["step_id"]}
+            )
         else:
             step["extra"] = {**step.get("extra", {}), "metrics": metrics}
             record["metrics_kept_in_extra"].append(step["step_id"])
@@ -123,7 +125,9 @@ def repair(
             results = step["observation"]["results"]
             if any("source_call_id" in r for r in results):
                 step["observation"] = {
-                    "results": [{k: v for k, v in r.items() if k != "source_call_id"} for r in results]
+                    "results": [
+                        {k: v for k, v in r.items() if k != "source_call_id"} for r in results
+                    ]
                 }
                 record["source_call_id_removed"].append(step["step_id"])
     _move_metrics(steps, origins, record)
@@ -139,6 +143,8 @@ def repair(
         **{k: v for k, v in document.items() if k != "steps"},
         "steps": [_ordered(s) for s in steps],
     }
-    valid = {k: valid[k] for k in ("schema_version", "session_id", "agent", "steps", "final_metrics")}
+    valid = {
+        k: valid[k] for k in ("schema_version", "session_id", "agent", "steps", "final_metrics")
+    }
     valid["extra"] = {EXTRA_KEY: conversion}
     return Trajectory.model_validate(valid)
