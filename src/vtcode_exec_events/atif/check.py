@@ -123,7 +123,11 @@ def _step(step: dict[str, Any], index: int, base: str) -> Iterator[Problem]:
     yield from _parts(step.get("message"), join(["message"], where))
     calls = step.get("tool_calls")
     ids = (
-        {c.get("tool_call_id") for c in calls if isinstance(c, dict)}
+        {
+            c.get("tool_call_id")
+            for c in calls
+            if isinstance(c, dict) and isinstance(c.get("tool_call_id"), str)
+        }
         if isinstance(calls, list)
         else set()
     )
@@ -191,10 +195,11 @@ _MESSAGES = {
 }
 
 
-def structure_problems(doc: Any) -> list[Problem]:
-    """Types, required and unknown fields, as the models see them; one problem per pointer."""
+def _structure(doc: Any) -> tuple[list[Problem], Any]:
+    """The models' problems, one per pointer; and the document as the models read it (lax
+    coercions applied, as upstream) when they found none, else ``None``."""
     try:
-        Trajectory.model_validate(doc, context={"rules": False})
+        model = Trajectory.model_validate(doc, context={"rules": False})
     except ValidationError as exc:
         found: dict[str, list[str]] = {}
         for error in exc.errors(include_url=False):
@@ -202,19 +207,24 @@ def structure_problems(doc: Any) -> list[Problem]:
             message = _MESSAGES.get(error["type"], error["msg"])
             if message not in found.setdefault(pointer, []):
                 found[pointer].append(message)
-        return [Problem(p, "; ".join(m)) for p, m in found.items()]
+        return [Problem(p, "; ".join(m)) for p, m in found.items()], None
     except RecursionError:
-        return [Problem("", "nested too deeply to check")]
-    return []
+        return [Problem("", "nested too deeply to check")], None
+    return [], model.model_dump(mode="json", exclude_none=True)
+
+
+def structure_problems(doc: Any) -> list[Problem]:
+    """Types, required and unknown fields, as the models see them; one problem per pointer."""
+    return _structure(doc)[0]
 
 
 def problems(doc: Any) -> list[Problem]:
     """Every problem of a decoded ATIF document: the models' first, then the rules'."""
     if not isinstance(doc, dict):
         return [Problem("", f"an ATIF document is a JSON object, not {type(doc).__name__}")]
-    found = structure_problems(doc)
+    found, read = _structure(doc)
     try:
-        found += rule_problems(doc)
+        found += rule_problems(doc if read is None else read)
     except RecursionError:
         found.append(Problem("", "nested too deeply to check"))
     return found
