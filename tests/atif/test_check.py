@@ -181,7 +181,9 @@ HARBOR_ONLY = ("at least one step", "names no tool call", "Input should be 'ATIF
 def test_verdicts_agree_with_the_upstream_models() -> None:
     upstream = pytest.importorskip("atif", reason="the upstream models need Python 3.11+")
 
-    @settings(max_examples=int(os.environ.get("ATIF_EXAMPLES", "300")), deadline=None, suppress_health_check=list(HealthCheck))
+    examples = int(os.environ.get("ATIF_EXAMPLES", "300"))
+
+    @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck))
     @given(mutated(st.just(RICH).map(copy.deepcopy)))
     def check(document: Any) -> None:
         found = problems(document)

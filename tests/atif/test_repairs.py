@@ -69,7 +69,8 @@ def test_turn_usage_moves_to_the_turns_last_agent_step() -> None:
         ]
     )
     steps = document["steps"]
-    assert "metrics" not in steps[0] and steps[1]["metrics"] == METRICS
+    assert "metrics" not in steps[0]
+    assert steps[1]["metrics"] == METRICS
     assert steps[3] == {
         "step_id": 4,
         "timestamp": "2025-01-15T10:30:04+00:00",
