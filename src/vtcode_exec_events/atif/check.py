@@ -192,6 +192,8 @@ def rule_problems(doc: Any) -> list[Problem]:
 _MESSAGES = {
     "missing": "required field is missing",
     "extra_forbidden": "unexpected field (not part of ATIF)",
+    "recursion_loop": "nested too deeply to check",
+    "recursion_depth_exceeded": "nested too deeply to check",
 }
 
 
