@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from vtcode_exec_events.atif import AtifBuilder
+from vtcode_exec_events.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "atif"
@@ -75,3 +77,9 @@ def run_cli(
     except subprocess.TimeoutExpired:
         pytest.fail(f"atif {' '.join(args)[:200]} ran longer than {timeout} s")
     return Ran(done.returncode, done.stdout, done.stderr.decode("utf-8", "replace"))
+
+
+def invoke(*args: str, stdin: bytes | None = None) -> Ran:
+    """The CLI in this process (for outputs; hostile inputs and exit codes use ``run_cli``)."""
+    done = CliRunner().invoke(main, list(args), input=stdin, catch_exceptions=False)
+    return Ran(done.exit_code, done.stdout_bytes, done.stderr)

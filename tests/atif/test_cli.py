@@ -8,8 +8,9 @@ import json
 from pathlib import Path
 
 import orjson
+import pytest
 
-from .conftest import run_cli
+from .conftest import ROOT, invoke, run_cli
 
 SESSION = "examples/logs/session.jsonl"
 ESC = "\x1b"
@@ -26,8 +27,9 @@ def _message(item_id: str, text: str) -> dict[str, object]:
     }
 
 
-def test_one_log_gives_one_document_on_standard_output() -> None:
-    ran = run_cli(
+def test_one_log_gives_one_document_on_standard_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    ran = invoke(
         "atif",
         SESSION,
         "-o",
@@ -58,6 +60,7 @@ def test_invalid_lines_are_reported_with_file_and_line_and_the_rest_is_converted
     assert ran.code == 1
     assert f"{log}:2: error[json]" in ran.err
     assert f"{log}:3: error[schema] /message:" in ran.err
+    assert "2 invalid line(s) left out (reported above)" in ran.err
     document = json.loads(out.read_bytes())
     assert [s["message"] for s in document["steps"]] == ["one"]
     assert document["extra"]["vtcode_exec_events"]["skipped_lines"] == 2
@@ -69,7 +72,7 @@ def test_a_session_without_steps_is_exit_1_and_writes_nothing(tmp_path: Path) ->
     assert ran.code == 1
     assert "<stdin>: no event made a step" in ran.err
     assert not out.exists()
-    crate = run_cli("atif", "-", "--crate-compatible", stdin=_lines({"type": "turn.started"}))
+    crate = invoke("atif", "-", "--crate-compatible", stdin=_lines({"type": "turn.started"}))
     assert crate.code == 0
     assert json.loads(crate.out)["steps"] == []  # what the crate writes
 
@@ -77,7 +80,7 @@ def test_a_session_without_steps_is_exit_1_and_writes_nothing(tmp_path: Path) ->
 def test_crate_mode_writes_the_crates_bytes_to_a_file(tmp_path: Path) -> None:
     out = tmp_path / "c.json"
     log = _lines({"type": "thread.started", "thread_id": "t"}, _message("a", "é\n"))
-    ran = run_cli("atif", "-", "--crate-compatible", "-o", str(out), stdin=log)
+    ran = invoke("atif", "-", "--crate-compatible", "-o", str(out), stdin=log)
     assert ran.code == 0, ran.err
     data = out.read_bytes()
     assert data.startswith(b'{"schema_version":"ATIF-v1.4","session_id":"t","agent":')
@@ -132,9 +135,9 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
 
 def test_check_reports_each_problem_with_file_and_pointer(tmp_path: Path) -> None:
     good = tmp_path / "good.json"
-    assert run_cli("atif", SESSION, "-o", str(good)).code == 0
+    assert invoke("atif", str(ROOT / SESSION), "-o", str(good)).code == 0
     crate = tmp_path / f"crate{ESC}.json"
-    assert run_cli("atif", SESSION, "--crate-compatible", "-o", str(crate)).code == 0
+    assert invoke("atif", str(ROOT / SESSION), "--crate-compatible", "-o", str(crate)).code == 0
     zipped = tmp_path / "good.json.gz"
     zipped.write_bytes(gzip.compress(good.read_bytes()))
     ran = run_cli("atif", "--check", str(good), str(crate), str(zipped))
@@ -147,7 +150,7 @@ def test_check_reports_each_problem_with_file_and_pointer(tmp_path: Path) -> Non
     )
     assert lines[-1] == "3 ATIF file(s): 2 valid, 1 invalid"
     assert ESC.encode() not in ran.out
-    report = json.loads(run_cli("atif", "--check", "--format", "json", str(good)).out)
+    report = json.loads(invoke("atif", "--check", "--format", "json", str(good)).out)
     assert report == {
         "files": [{"path": str(good), "valid": True, "problems": [], "error": None}],
         "valid": 1,
@@ -202,9 +205,23 @@ def test_check_hostile_documents_bounded(tmp_path: Path) -> None:
     many = [line for line in lines if line.startswith(f"{tmp_path}/many.json:")]
     assert len(many) == 2 * 20_000 - 1  # metrics on every step, step ids from the second on
     assert lines[-1] == "7 ATIF file(s): 0 valid, 7 invalid"
-    big = run_cli("atif", "--check", "--max-bytes", "1000", str(tmp_path / "many.json"))
+    bomb = tmp_path / "bomb.json.gz"
+    bomb.write_bytes(gzip.compress(b" " * (200 << 20)))  # 200 MiB of spaces, 200 KiB on disk
+    big = run_cli(
+        "atif",
+        "--check",
+        "--max-bytes",
+        "1000000",
+        str(tmp_path / "many.json"),
+        str(bomb),
+        memory=1 << 30,
+    )
     assert big.code == 2
-    assert "larger than 1000 bytes" in big.out.decode()
+    assert big.out.decode().splitlines() == [
+        f"{tmp_path}/many.json: error: larger than 1000000 bytes (see --max-bytes)",
+        f"{bomb}: error: larger than 1000000 bytes (see --max-bytes)",
+        "2 ATIF file(s): 0 valid, 0 invalid, 2 unreadable",
+    ]
 
 
 def test_a_huge_log_line_is_bounded(tmp_path: Path) -> None:

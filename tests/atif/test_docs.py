@@ -13,7 +13,7 @@ import pytest
 
 from vtcode_exec_events.atif import problems
 
-from .conftest import DATA, ROOT, run_cli
+from .conftest import DATA, ROOT, invoke
 
 DOC = ROOT / "docs" / "atif.md"
 BLOCK = re.compile(r"^```(\w+)\n(.*?)^```", re.S | re.M)
@@ -40,11 +40,14 @@ def test_the_python_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert len(namespace["rows"]) == 16  # type: ignore[arg-type]
 
 
-def test_the_check_example_shows_real_output(tmp_path: Path) -> None:
+def test_the_check_example_shows_real_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (console,) = _blocks("console")
     crate = tmp_path / "crate.json"
     crate.write_bytes((DATA / "expected" / "session.crate.json").read_bytes())
-    ran = run_cli("atif", "--check", "crate.json", cwd=tmp_path)
+    monkeypatch.chdir(tmp_path)
+    ran = invoke("atif", "--check", "crate.json")
     shown = [line for line in console.splitlines() if not line.startswith("$ ")]
     real = ran.out.decode().splitlines()
     assert ran.code == 1

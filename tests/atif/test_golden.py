@@ -14,7 +14,7 @@ import pytest
 from vtcode_exec_events.atif import dumps_crate, problems
 from vtcode_exec_events.consumers.reader import read_log
 
-from .conftest import DATA, EXAMPLES, build, run_cli
+from .conftest import DATA, EXAMPLES, ROOT, build, invoke
 
 LOGS = ["session", "exec"]
 STAMP = re.compile(rb'"timestamp":"[^"]*"')
@@ -33,8 +33,11 @@ def test_crate_mode_is_the_crates_bytes(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", LOGS)
-def test_crate_mode_from_the_cli_differs_only_in_step_times(name: str) -> None:
-    ran = run_cli("atif", "--crate-compatible", f"examples/logs/{name}.jsonl", "-o", "-")
+def test_crate_mode_from_the_cli_differs_only_in_step_times(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    ran = invoke("atif", "--crate-compatible", f"examples/logs/{name}.jsonl", "-o", "-")
     assert ran.code == 0, ran.err
     expected = (DATA / "expected" / f"{name}.crate.json").read_bytes()
     assert ran.out.endswith(b"}\n")
@@ -42,8 +45,9 @@ def test_crate_mode_from_the_cli_differs_only_in_step_times(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", LOGS)
-def test_default_mode_from_the_cli(name: str) -> None:
-    ran = run_cli("atif", "--pretty", f"examples/logs/{name}.jsonl")
+def test_default_mode_from_the_cli(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    ran = invoke("atif", "--pretty", f"examples/logs/{name}.jsonl")
     assert ran.code == 0, ran.err
     expected = (DATA / "expected" / f"{name}.atif.json").read_bytes()
     assert ran.out == expected

@@ -164,6 +164,8 @@ def _convert(
         except (OSError, EOFError) as exc:
             _say(f"error: cannot read {display_name(path)}: {exc}")
             return 2
+    if run.invalid:
+        _say(f"{run.invalid} invalid line(s) left out (reported above)")
     tail = b"" if run.crate else b"\n"
     if not (several or split):
         if not run.outputs:
