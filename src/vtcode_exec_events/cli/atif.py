@@ -56,18 +56,24 @@ class _Segment:
 
 @dataclass
 class _Run:
+    """One conversion: the options, the trajectories made, and what went wrong."""
+
     crate: bool
-    options: dict[str, str | None]
+    agent_name: str | None = None
+    agent_version: str | None = None
+    model: str | None = None
+    session_id: str | None = None
+    pretty: bool = False
     invalid: int = 0
     empty: int = 0
     outputs: list[tuple[_Segment, bytes]] = field(default_factory=list)
 
     def segment(self, source: str) -> _Segment:
         builder = AtifBuilder(
-            agent_name=self.options["agent_name"] or "vtcode",
-            agent_version=self.options["agent_version"] or CRATE_VERSION,
-            model_name=self.options["model"],
-            session_id=self.options["session_id"],
+            agent_name=self.agent_name or "vtcode",
+            agent_version=self.agent_version or CRATE_VERSION,
+            model_name=self.model,
+            session_id=self.session_id,
             clock=rfc3339_now if self.crate else None,
         )
         return _Segment(builder, source)
@@ -83,7 +89,7 @@ class _Run:
             _say(f"{where}: {exc}")
             self.empty += 1
             return
-        self.outputs.append((segment, dumps(trajectory, indent=bool(self.options["pretty"]))))
+        self.outputs.append((segment, dumps(trajectory, indent=self.pretty)))
 
 
 def _segments(run: _Run, path: str, split: bool, schema_version: str | None) -> Iterator[_Segment]:
@@ -321,11 +327,5 @@ def command(
         if crate_compatible or split_threads or pretty or any(v is not None for v in conversion):
             raise click.UsageError("--check takes only FILE..., --max-bytes and --format")
         sys.exit(_check(inputs, max_bytes, fmt))
-    options = {
-        "agent_name": agent_name,
-        "agent_version": agent_version,
-        "model": model,
-        "session_id": session_id,
-        "pretty": "yes" if pretty else None,
-    }
-    sys.exit(_convert(inputs, out, split_threads, _Run(crate_compatible, options), schema_version))
+    run = _Run(crate_compatible, agent_name, agent_version, model, session_id, pretty)
+    sys.exit(_convert(inputs, out, split_threads, run, schema_version))
