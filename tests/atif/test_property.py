@@ -14,7 +14,7 @@ import vtcode_exec_events as vee
 from tests.foundation.strategies import from_schema
 from vtcode_exec_events import registry
 from vtcode_exec_events.atif import AtifBuilder, EmptyTrajectoryError, Trajectory, dumps, problems
-from vtcode_exec_events.atif.builder import rfc3339_now
+from vtcode_exec_events.atif.inputs import rfc3339_now
 from vtcode_exec_events.bundle import bundle
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))

@@ -10,19 +10,16 @@ returns; :meth:`AtifBuilder.finish` repairs it into valid ATIF (:mod:`.repair`).
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
-import orjson
 from pydantic import BaseModel
 
+from vtcode_exec_events.atif.inputs import rfc3339, rfc3339_now, step_time, wire_event
 from vtcode_exec_events.atif.models import Trajectory
-from vtcode_exec_events.errors import WireFormatError
-from vtcode_exec_events.fastwire import encode
 
 __all__ = [
     "ATIF_SCHEMA_VERSION",
@@ -31,6 +28,7 @@ __all__ = [
     "StepOrigin",
     "rfc3339",
     "rfc3339_now",
+    "wire_event",
 ]
 
 #: What the crate writes as ``schema_version``.
@@ -42,37 +40,6 @@ U64_MAX = (1 << 64) - 1
 _COMPACTION_TRIGGERS = frozenset({"manual", "auto", "recovery", "model_switch"})
 _RESET_TRIGGERS = frozenset({"plan_approval"})
 _STATUS_SUFFIX = {"failed": " [FAILED]", "in_progress": " [IN_PROGRESS]"}
-
-
-def rfc3339(ns: int) -> str:
-    """Nanoseconds since the epoch as chrono's ``DateTime<Utc>::to_rfc3339`` writes them:
-    ``+00:00``, and 0, 3, 6 or 9 fractional digits, the fewest that are exact."""
-    seconds, nanos = divmod(ns, 1_000_000_000)
-    text = datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
-    if nanos == 0:
-        fraction = ""
-    elif nanos % 1_000_000 == 0:
-        fraction = f".{nanos // 1_000_000:03d}"
-    elif nanos % 1_000 == 0:
-        fraction = f".{nanos // 1_000:06d}"
-    else:
-        fraction = f".{nanos:09d}"
-    return f"{text}{fraction}+00:00"
-
-
-def rfc3339_now() -> str:
-    """The current time, as the crate stamps a step when it processes an event."""
-    return rfc3339(time.time_ns())
-
-
-def _at(when: datetime | str) -> str:
-    if isinstance(when, str):
-        return when
-    if when.tzinfo is None:
-        raise ValueError("a step time needs a time zone (naive datetimes are ambiguous)")
-    delta = when - datetime(1970, 1, 1, tzinfo=timezone.utc)
-    micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-    return rfc3339(micros * 1_000)
 
 
 def _sorted(value: Any) -> Any:
@@ -132,28 +99,6 @@ class _Pending:
     timestamp: str | None
 
 
-def wire_event(event: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
-    """An event (a model, an envelope, or a wire dict) as a checked wire dict.
-
-    A dict is parsed with the models first, newest version first as the log reader does, so
-    a malformed one raises :class:`~vtcode_exec_events.WireFormatError` (as VT Code's
-    decoder would reject it) instead of being half used.
-    """
-    if isinstance(event, Mapping):
-        from vtcode_exec_events.consumers.reader import parse
-
-        line = parse(orjson.dumps(dict(event)), "<event>", 1)
-        if line.event is None:
-            assert line.error is not None
-            raise WireFormatError(line.error.message, pointer=line.error.pointer)
-        event = line.event
-    wire = orjson.loads(encode(event))
-    if "type" not in wire and isinstance(wire.get("event"), dict):
-        wire = wire["event"]
-    assert isinstance(wire, dict)
-    return wire
-
-
 class AtifBuilder:
     """Collects events (``builder(event)``, like every emitter) into one ATIF trajectory.
 
@@ -194,7 +139,7 @@ class AtifBuilder:
     ) -> None:
         wire = wire_event(event)
         if at is not None:
-            ts: str | None = _at(at)
+            ts: str | None = step_time(at)
         else:
             ts = self.clock() if self.clock is not None else None
         self._event(wire, ts)

@@ -21,7 +21,7 @@ from vtcode_exec_events.atif import (
     read_document,
     safe_name,
 )
-from vtcode_exec_events.atif.builder import rfc3339_now
+from vtcode_exec_events.atif.inputs import rfc3339_now
 from vtcode_exec_events.atif.io import DEFAULT_MAX_BYTES
 from vtcode_exec_events.cli._output import reader_may_leave
 from vtcode_exec_events.cli.stats import bare_version_option, check_paths
