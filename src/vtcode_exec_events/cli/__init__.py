@@ -13,6 +13,7 @@ __all__ = ["COMMANDS", "main"]
 
 #: Every subcommand: name -> "module:attribute" of its click command. A new command is one line.
 COMMANDS: dict[str, str] = {
+    "atif": "vtcode_exec_events.cli.atif:command",
     "compat": "vtcode_exec_events.cli.compat:command",
     "otel": "vtcode_exec_events.cli.otel:command",
     "replay": "vtcode_exec_events.cli.replay:command",
