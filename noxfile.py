@@ -152,3 +152,27 @@ def bench_validate(session: nox.Session) -> None:
     """validate: events/s and ratios to the orjson.loads floor, 1 and 2 processes (minutes)."""
     session.install("-e", ".")
     session.run("python", "benchmarks/validate/run.py", *session.posargs)
+
+
+@nox.session(default=False)
+def bench_compat(session: nox.Session) -> None:
+    """compat's cost as a ratio to load+resolve on synthetic graphs and schema/ (pass --quick)."""
+    session.install("-e", ".")
+    session.run("python", "benchmarks/compat/bench_compat.py", *session.posargs)
+
+
+@nox.session(default=False)
+def bench_compat_corpus(session: nox.Session) -> None:
+    """compat over real public schema histories: crashes, timeouts, time and ratio per pair.
+
+    Builds the corpus from git mirrors (COMPAT_MIRRORS, default /work/.mirror) into
+    benchmarks/.data/ unless it is there, then runs every pair (pass --label, --limit, ...).
+    """
+    import os
+    from pathlib import Path
+
+    session.install("-e", ".", *_group("bench"))
+    if not Path("benchmarks/.data/compat-corpus/manifest.jsonl").is_file():
+        mirrors = os.environ.get("COMPAT_MIRRORS", "/work/.mirror")
+        session.run("python", "benchmarks/compat/corpus.py", "--mirrors", mirrors)
+    session.run("python", "benchmarks/compat/bench_corpus.py", *session.posargs)
