@@ -125,7 +125,8 @@ class SchemaSet:
         located = self.locate(resolved.contents)
         if located is not None:
             return resolved.contents, located[1]
-        return resolved.contents, str(resolved.resolver._base_uri)
+        # not an indexed object (a boolean schema): its base is the document it lives in
+        return resolved.contents, urldefrag(target)[0]
 
     # -- validation --------------------------------------------------------------------------
     def validator(self, loc: Location, *, formats: bool = True) -> Validator:

@@ -9,7 +9,7 @@ from typing import Any
 from vtcode_exec_events.compat.loader import LEGACY_DIALECTS, Location, SchemaSet
 from vtcode_exec_events.errors import SchemaError, SchemaReferenceError
 
-__all__ = ["ALL_TYPES", "Node", "Normalizer", "canonical"]
+__all__ = ["ALL_TYPES", "Node", "Normalizer", "canonical", "merge_into", "type_of_kw"]
 
 ALL_TYPES = frozenset({"null", "boolean", "object", "array", "string", "number", "integer"})
 
@@ -397,7 +397,7 @@ class Normalizer:
         # merge allOf members that are ready and plain
         remaining: list[Node] = []
         for member in node.allof:
-            if member.ready and _merge_into(node, member):
+            if member.ready and merge_into(node, member):
                 continue
             remaining.append(member)
         node.allof = remaining
@@ -508,7 +508,7 @@ def _holds_nodes(value: Any) -> bool:
     return isinstance(value, list) and any(isinstance(x, Node) for x in value)
 
 
-def _merge_into(node: Node, member: Node) -> bool:
+def merge_into(node: Node, member: Node) -> bool:
     """Conjoin ``member`` into ``node`` when the result is exactly expressible; else False."""
     if member.dynamic or member.unknown:
         return False

@@ -78,7 +78,7 @@ class Report:
             if c.witness is not None:
                 item["witness"] = c.witness
             item["severity"] = c.severity
-            if not c.proven:
+            if not c.decided:
                 item["decided"] = False
             out.append(item)
         doc: dict[str, Any] = {"backward": self.backward, "forward": self.forward, "changes": out}
