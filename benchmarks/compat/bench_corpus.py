@@ -4,10 +4,11 @@ Run: ``python benchmarks/compat/bench_corpus.py --label before`` after building 
 ``benchmarks/compat/corpus.py`` (``nox -s bench_compat_corpus`` does both). Each pair of the corpus
 is compared the way ``vtcode-exec-events compat OLD NEW`` compares it (strict policy, witnesses,
 text rendering) inside a worker process with an address-space limit; the parent kills the worker
-when one pair runs past the deadline (30 s) and starts a fresh one; a worker is also replaced every
-``--recycle`` pairs and after every failure, so no pair inherits another's state. For each pair the
-worker first measures the floor: load both sides and resolve every ``$ref`` once (what any
-comparison must do), then the comparison itself (which loads again), so ``ratio`` = compare / floor.
+when one pair runs past the deadline (30 s) and starts a fresh one; a worker is also replaced
+every ``--recycle`` pairs and after a crash or a timeout, so no pair inherits a broken state.
+Rows are written as they come (``.rows.jsonl``; ``--resume`` goes on). For each pair the worker
+first measures the floor: load both sides and resolve every ``$ref`` once (what any comparison
+must do), then the comparison itself (which loads again), so ``ratio`` = compare / floor.
 
 Outcomes: ``ok`` (a verdict), ``error`` (a one-line error the CLI prints with exit 2, classified),
 ``crash`` (anything else: a traceback, MemoryError, or the worker dying), ``timeout``. The result
@@ -17,6 +18,7 @@ goes to ``benchmarks/results/compat-corpus-<label>.json`` and a text table next 
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
 import json
 import os
@@ -27,6 +29,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -288,6 +291,51 @@ def table(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def drive(entries: list[dict[str, Any]], args: argparse.Namespace, sink: Any) -> None:
+    """Run the entries on ``args.jobs`` workers; each row goes to ``sink`` as it comes."""
+    queue = collections.deque(enumerate(entries, 1))
+    lock = threading.Lock()
+    started = time.time()
+
+    def lane() -> None:
+        current: Worker | None = None
+        while True:
+            with lock:
+                if not queue:
+                    break
+                i, entry = queue.popleft()
+            if current is None or current.served >= args.recycle:
+                if current is not None:
+                    current.close()
+                current = Worker()
+            request = {
+                "id": entry["id"],
+                "old": str(args.corpus / entry["old"]),
+                "new": str(args.corpus / entry["new"]),
+            }
+            row = current.ask(request, args.timeout)
+            row.update(id=entry["id"], repo=entry["repo"])
+            if row["status"] in ("crash", "timeout"):  # the worker is dead or suspect
+                if current.proc.poll() is None:
+                    current.kill()
+                current = None
+            with lock:
+                sink.write(json.dumps(row) + "\n")
+                sink.flush()
+                if row["status"] != "ok":
+                    print(f"[{i}/{len(entries)}] {row['status']}: {entry['id']}: {row.get('cls')}")
+                elif i % 100 == 0:
+                    print(f"[{i}/{len(entries)}] {time.time() - started:.0f} s", flush=True)
+        if current is not None:
+            current.close()
+
+    lanes = [threading.Thread(target=lane) for _ in range(max(1, args.jobs))]
+    for t in lanes:
+        t.start()
+    for t in lanes:
+        t.join()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -295,9 +343,11 @@ def main() -> None:
     parser.add_argument("--label", default="run")
     parser.add_argument("--timeout", type=float, default=30.0)
     parser.add_argument("--recycle", type=int, default=25, help="pairs per worker process")
+    parser.add_argument("--jobs", type=int, default=1, help="workers side by side")
     parser.add_argument("--limit", type=int, default=0, help="only the first N pairs")
     parser.add_argument("--only", default="", help="only pairs whose id contains this")
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--resume", action="store_true", help="keep the rows already written")
     parser.add_argument("--commit", default="", help="the engine's commit (default: HEAD here)")
     args = parser.parse_args()
     if args.worker:
@@ -311,33 +361,23 @@ def main() -> None:
         entries = [e for e in entries if args.only in e["id"]]
     if args.limit:
         entries = entries[: args.limit]
-    rows: list[dict[str, Any]] = []
-    current: Worker | None = None
+    out = args.out or RESULTS / f"compat-corpus-{args.label}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    rows_path = out.with_suffix(".rows.jsonl")
+    done: dict[str, dict[str, Any]] = {}
+    if args.resume and rows_path.is_file():
+        for line in rows_path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            done[row["id"]] = row
     started = time.time()
-    for i, entry in enumerate(entries, 1):
-        if current is None or current.served >= args.recycle:
-            if current is not None:
-                current.close()
-            current = Worker()
-        request = {
-            "id": entry["id"],
-            "old": str(args.corpus / entry["old"]),
-            "new": str(args.corpus / entry["new"]),
-        }
-        row = current.ask(request, args.timeout)
-        row.update(id=entry["id"], repo=entry["repo"])
-        rows.append(row)
-        if row["status"] != "ok":
-            if current.proc.poll() is None:
-                current.close()
-            current = None
-            print(
-                f"[{i}/{len(entries)}] {row['status']}: {entry['id']}: {row.get('cls')}", flush=True
-            )
-        elif i % 100 == 0:
-            print(f"[{i}/{len(entries)}] {time.time() - started:.0f} s", flush=True)
-    if current is not None:
-        current.close()
+    with rows_path.open("a" if args.resume else "w", encoding="utf-8") as sink:
+        drive([e for e in entries if e["id"] not in done], args, sink)
+    wanted = {e["id"] for e in entries}
+    rows = [
+        r
+        for r in (json.loads(x) for x in rows_path.read_text(encoding="utf-8").splitlines())
+        if r["id"] in wanted
+    ]
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     commit = (
         args.commit
@@ -354,7 +394,8 @@ def main() -> None:
         "commit": commit,
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "machine": (
-            f"{os.cpu_count()} cores, load {load[0]:.1f}, python {platform.python_version()}"
+            f"{os.cpu_count()} cores, load {load[0]:.1f}, python {platform.python_version()}, "
+            f"{args.jobs} worker(s)"
         ),
         "timeout_s": args.timeout,
         "peak_worker_rss_mb": peak / 1024,
@@ -362,8 +403,6 @@ def main() -> None:
         "summary": summary(rows, args.timeout),
         "pairs": rows,
     }
-    out = args.out or RESULTS / f"compat-corpus-{args.label}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     text = table(result)
     out.with_suffix(".txt").write_text(text, encoding="utf-8")
