@@ -4,6 +4,7 @@ output, one severity wording in every format, undecided changes shown apart, sho
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -12,6 +13,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vtcode_exec_events.cli import main
 from vtcode_exec_events.compat.diff import Change
@@ -313,3 +316,55 @@ def test_errors_name_the_file_as_typed_in_one_short_line(
     assert str(tmp_path) not in line
     for needle in needles:
         assert needle in line
+
+
+# ---- one wording, one order, whatever the changes ----
+
+_changes = st.lists(
+    st.builds(
+        lambda i, b, f, d, sev: Change(
+            "MAX_LENGTH_DECREASED",
+            f"#/p{i}",
+            f"#/p{i}",
+            b,
+            f,
+            f"change {i}",
+            decided=d,
+            severity=sev,
+        ),
+        st.integers(0, 9),
+        st.booleans(),
+        st.booleans(),
+        st.booleans(),
+        st.sampled_from(["error", "warning", "info"]),
+    ),
+    max_size=8,
+    unique_by=lambda c: c.new_pointer,
+)
+
+
+@given(changes=_changes, direction=st.sampled_from(["backward", "forward", "full"]))
+def test_every_format_agrees_on_severity_and_order(changes: list[Change], direction: str) -> None:
+    report = Report(changes=changes)
+    run = Run("o", "n", direction)
+    doc = json.loads(render(report, "json", direction, run))
+    by_json = [(c["new_pointer"], c["severity"]) for c in doc["changes"]]
+    sarif = json.loads(render(report, "sarif", direction, run))["runs"][0]["results"]
+    by_sarif = [(r["properties"]["new_pointer"], r["level"]) for r in sarif]
+    assert by_json == by_sarif
+    github = render(report, "github", direction, run).splitlines()[:-1]
+    assert [line[2:].split(" ", 1)[0] for line in github] == [
+        sev for _, sev in by_json if sev != "note"
+    ]
+    failing = {c.new_pointer for c in report.failing(direction)}
+    assert {p for p, sev in by_json if sev == "error"} == failing
+    ranks = {"error": 0, "warning": 1, "note": 1}  # errors always come first
+    assert [ranks[sev] for _, sev in by_json] == sorted(ranks[sev] for _, sev in by_json)
+    assert [c["decided"] for c in doc["changes"]] == [
+        c.decided
+        for c in sorted(changes, key=lambda c: [p for p, _ in by_json].index(c.new_pointer))
+    ]
+    order = [p for p, _ in by_json]
+    for fmt in ("text", "markdown", "junit"):
+        seen = re.findall(r"#/p\d", render(report, fmt, direction, run))
+        assert list(dict.fromkeys(seen)) == order, fmt
