@@ -288,6 +288,12 @@ def table(result: dict[str, Any]) -> str:
         "outcomes other than a verdict:",
     ]
     lines += [f"  {n:5d}  {k}" for k, n in s["classes"].items()] or ["  none"]
+    failed = [r for r in result["pairs"] if r["status"] != "ok"]
+    if failed:
+        lines += ["", "pairs without a verdict (pair: outcome: message):"]
+        for r in sorted(failed, key=lambda r: (r["status"], r.get("cls", ""), r["id"])):
+            message = (r.get("message") or "")[:160]
+            lines.append(f"  {r['id']}: {r['status']}: {r.get('cls', '')}: {message}")
     return "\n".join(lines) + "\n"
 
 
@@ -348,6 +354,9 @@ def main() -> None:
     parser.add_argument("--only", default="", help="only pairs whose id contains this")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--resume", action="store_true", help="keep the rows already written")
+    parser.add_argument(
+        "--report-only", action="store_true", help="summarise the rows already written"
+    )
     parser.add_argument("--commit", default="", help="the engine's commit (default: HEAD here)")
     args = parser.parse_args()
     if args.worker:
@@ -365,13 +374,14 @@ def main() -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     rows_path = out.with_suffix(".rows.jsonl")
     done: dict[str, dict[str, Any]] = {}
-    if args.resume and rows_path.is_file():
+    if (args.resume or args.report_only) and rows_path.is_file():
         for line in rows_path.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
             done[row["id"]] = row
     started = time.time()
-    with rows_path.open("a" if args.resume else "w", encoding="utf-8") as sink:
-        drive([e for e in entries if e["id"] not in done], args, sink)
+    if not args.report_only:
+        with rows_path.open("a" if args.resume else "w", encoding="utf-8") as sink:
+            drive([e for e in entries if e["id"] not in done], args, sink)
     wanted = {e["id"] for e in entries}
     rows = [
         r
