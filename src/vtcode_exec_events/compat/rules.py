@@ -160,6 +160,14 @@ _RECORDS = (
         False,
         confluent=False,
     ),
+    Rule(
+        "REMOTE_REF_CHANGED",
+        "a reference to a document outside the schema set changed",
+        "$ref {old} changed to {new}; remote documents are never fetched, so this is not decided",
+        False,
+        False,
+        confluent=False,
+    ),
     # enum / const
     Rule("ENUM_ARRAY_EXTENDED", "enum gained values", _DETAIL, True, False),
     Rule("ENUM_ARRAY_NARROWED", "enum lost values", _DETAIL, False, True),

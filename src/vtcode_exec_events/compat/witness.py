@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import copy
+import math
 import time
 from typing import TYPE_CHECKING, Any
 
 from vtcode_exec_events.compat.algebra.nodes import families, unwrap
+from vtcode_exec_events.compat.algebra.regex import counterexample
 from vtcode_exec_events.compat.diff.unions import branches
 from vtcode_exec_events.compat.loader import Location
-from vtcode_exec_events.compat.normalize import Node, canonical, type_of_kw
+from vtcode_exec_events.compat.normalize import (
+    NUMBER_KW,
+    STRING_KW,
+    Node,
+    canonical,
+    type_of_kw,
+)
+from vtcode_exec_events.pointer import unescape
 
 if TYPE_CHECKING:
     from vtcode_exec_events.compat.diff import Change, Differ
@@ -33,6 +42,11 @@ _FORMAT_SAMPLES = {
 }
 _ODD_VALUES: list[Any] = [None, True, 0, 1, -1, 0.5, "", "a", [], {}]
 _MAX_CANDIDATES = 80
+#: the longest string or array a candidate may be (longer bounds get no candidate there:
+#: a witness that would need one is reported as too large to show)
+MAX_BUILD = 1_000
+_MAX_FULL_PROPERTIES = 200
+TOO_LARGE = "witness too large to show"
 _MAX_WITNESS_CHARS = 3000  # a witness is for people: small, and cheap to validate
 
 
@@ -150,7 +164,7 @@ class Witnesses:
             base[name] = self._first_valid(sub, side, depth) if sub is not None else 0
         out: list[Any] = [dict(base)]
         full = dict(base)
-        for name, sub in props.items():
+        for name, sub in list(props.items())[: len(base) + _MAX_FULL_PROPERTIES]:
             if name not in full:
                 full[name] = self._first_valid(sub, side, depth)
         out.append(full)
@@ -179,10 +193,11 @@ class Witnesses:
         hi = node.kw.get("maxItems") if isinstance(node.kw.get("maxItems"), int) else None
         out: list[Any] = [prefix, [*prefix, item], [*prefix, item, item]]
         n = max(lo, len(prefix))
-        out.append([*prefix, *([item] * (n - len(prefix)))])
-        if lo:
+        if n <= MAX_BUILD:
+            out.append([*prefix, *([item] * (n - len(prefix)))])
+        if 0 < lo <= MAX_BUILD:
             out.append([item] * (lo - 1))
-        if hi is not None:
+        if hi is not None and hi <= MAX_BUILD:
             out += [[item] * hi, [item] * (hi + 1)]
         out += [[0], [""], [None], [{}], [1, 1], [prefix[0]] if prefix else [0, 0]]
         if "contains" in node.kw:
@@ -232,10 +247,17 @@ class Witnesses:
                     rej_set = differ.new_set if accept == "old" else differ.old_set
                     acc_uri = old_uri if accept == "old" else new_uri
                     rej_uri = new_uri if accept == "old" else old_uri
-                    if acc_set.is_valid(
-                        Location(acc_uri, ""), instance, formats=differ.format_assertion
-                    ) and not rej_set.is_valid(
-                        Location(rej_uri, ""), instance, formats=differ.format_assertion
+                    rej_loc = Location(rej_uri, "")
+                    if (
+                        acc_set.is_valid(
+                            Location(acc_uri, ""), instance, formats=differ.format_assertion
+                        )
+                        and not rej_set.is_valid(rej_loc, instance, formats=differ.format_assertion)
+                        and specific(
+                            rej_set.errors(rej_loc, instance, formats=differ.format_assertion),
+                            change,
+                            reject,
+                        )
                     ):
                         return {
                             "direction": direction,
@@ -304,6 +326,56 @@ def attach_witnesses(
             w = search.search(change, direction, pairs, min(deadline, now + per_change))
             if w is not None:
                 change.witness = w
+            elif _too_large(change):
+                change.witness_note = TOO_LARGE
+
+
+def specific(errors: list[tuple[str, ...]] | None, change: Change, side: str) -> bool:
+    """Whether a witness is rejected only at the change: every error's schema path lies at
+    or under the node (or the ``required`` list) the change is about. Only decided where
+    paths are absolute (``errors`` is None when the rejecting document has references)."""
+    pointer = change.new_pointer if side == "new" else change.old_pointer
+    if errors is None or not pointer.startswith("#"):
+        return True
+    want = _tokens(pointer)
+    if change.hints and change.hints[0] == "req":
+        node = change.new_node if side == "new" else change.old_node
+        if node is None or not node.display.startswith("#"):
+            return True
+        want = (*_tokens(node.display), "required")
+    elif want and want[-1] in _LEAF_KEYWORDS:
+        want = want[:-1]
+    return all(
+        path[: len(want)] == want
+        # a combinator failing above the change (its branches are not placed)
+        or (bool(path) and path[-1] in _COMBINATORS and want[: len(path)] == path)
+        for path in errors
+    )
+
+
+_COMBINATORS = frozenset({"anyOf", "oneOf", "allOf", "not", "if", "then", "else"})
+
+
+def _tokens(pointer: str) -> tuple[str, ...]:
+    return tuple(unescape(t) for t in pointer[1:].split("/")[1:])
+
+
+#: keywords whose value is not a schema: a change "at" one is a change of its node
+_LEAF_KEYWORDS = frozenset(
+    {*STRING_KW, *NUMBER_KW, "type", "enum", "const", "required", "uniqueItems"}
+    | {"minProperties", "maxProperties", "minItems", "maxItems", "minContains", "maxContains"}
+    | {"dependentRequired", "patternProperties", "if"}
+)
+
+
+def _too_large(change: Change) -> bool:
+    """Whether the change's bounds are beyond what a witness may be built at."""
+    hints = change.hints
+    return (
+        bool(hints)
+        and hints[0] == "bound"
+        and any(isinstance(v, int) and v > MAX_BUILD for v in hints[2:])
+    )
 
 
 def _has_kw(node: Node, fam: str) -> bool:
@@ -334,8 +406,11 @@ def _numbers(node: Node) -> list[Any]:
             pts += [v, v + 1, v - 1, v + 0.5, v - 0.5]
     m = kw.get("multipleOf")
     if isinstance(m, (int, float)) and m > 0:
-        base = [p for p in pts if isinstance(p, (int, float))]
-        pts += [m, 2 * m, 3 * m] + [round(p / m) * m for p in base]
+        pts += [m, 2 * m, 3 * m]
+        for p in [p for p in pts if isinstance(p, (int, float))]:
+            q = p / m
+            if math.isfinite(q) and abs(q) < 1e15:  # a multiple near p, when one is printable
+                pts.append(round(q) * m)
     if not integer:
         pts += [0.5, 1.5]
     out: list[Any] = []
@@ -356,14 +431,21 @@ def _strings(node: Node) -> list[Any]:
     fmt = kw.get("format")
     if isinstance(fmt, str) and fmt in _FORMAT_SAMPLES:
         out.append(_FORMAT_SAMPLES[fmt])
-    out += ["a" * max(lo, 1), "a" * lo, "x"]
-    if lo:
-        out.append("a" * (lo - 1))
-    if hi is not None:
+    if lo <= MAX_BUILD:
+        out += ["a" * max(lo, 1), "a" * lo]
+        if lo:
+            out.append("a" * (lo - 1))
+    out.append("x")
+    if hi is not None and hi <= MAX_BUILD:
         out += ["a" * hi, "a" * (hi + 1)]
     out += ["not-a-" + (fmt if isinstance(fmt, str) else "thing"), "0", "A1"]
     pattern = kw.get("pattern")
     if isinstance(pattern, str):
+        shortest = counterexample(pattern, "[]")  # `[]` matches nothing: any match of pattern
+        if shortest is not None and shortest[1] is not None:
+            out.append(shortest[1])
+            if len(shortest[1]) < lo <= MAX_BUILD:
+                out.append(shortest[1] + "a" * (lo - len(shortest[1])))
         lit = "".join(ch for ch in pattern if ch.isalnum() or ch in "-_:. ")
         out += [lit, lit + "a", lit[:1]]
     return out

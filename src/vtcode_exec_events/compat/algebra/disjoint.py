@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from vtcode_exec_events.compat.algebra.nodes import covered, expand, families, json_type, unwrap
-from vtcode_exec_events.compat.algebra.patterns import search, valid_pattern
+from vtcode_exec_events.compat.algebra.patterns import certainly_misses
 from vtcode_exec_events.compat.normalize import Node, canonical
 
 __all__ = ["disjoint", "rejects"]
@@ -27,8 +27,8 @@ def rejects(node: Node, v: Any) -> bool:
             return True
     if isinstance(v, str):
         pat = node.kw.get("pattern")
-        if isinstance(pat, str) and not search(pat, v):
-            return valid_pattern(pat)
+        if isinstance(pat, str) and certainly_misses(pat, v):
+            return True
         if isinstance(node.kw.get("maxLength"), int) and len(v) > node.kw["maxLength"]:
             return True
         if isinstance(node.kw.get("minLength"), int) and len(v) < node.kw["minLength"]:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
+from vtcode_exec_events.compat.algebra import regex
+
 __all__ = [
     "Language",
+    "certainly_misses",
     "describe_languages",
     "language_subset",
     "pattern_language",
@@ -97,20 +100,14 @@ def language_subset(x: Language, y: Language) -> bool:
 
 
 def search(pattern: str, name: str) -> bool:
-    """Whether ``pattern`` matches somewhere in ``name`` (False for an invalid pattern)."""
-    try:
-        return re.search(pattern, name) is not None
-    except re.error:
-        return False
+    """Whether ``pattern`` (ECMA-262) certainly matches somewhere in ``name`` (False for an
+    invalid pattern, or one that cannot be matched safely on ``name``)."""
+    return regex.search(pattern, name) is True
 
 
-def valid_pattern(pattern: str) -> bool:
-    """Whether ``pattern`` compiles."""
-    try:
-        re.compile(pattern)
-    except re.error:
-        return False
-    return True
+def certainly_misses(pattern: str, text: str) -> bool:
+    """Whether ``pattern`` is valid and certainly does not match anywhere in ``text``."""
+    return regex.search(pattern, text) is False
 
 
 def sample_name(pattern: str) -> str:

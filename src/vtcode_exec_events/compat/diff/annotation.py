@@ -65,5 +65,5 @@ def compare(d: Differ, a: Node, b: Node, path: Path, out: Out) -> None:
                 new=short(vb),
             )
         )
-    if canonical(a.unknown) != canonical(b.unknown):
+    if (a.unknown or b.unknown) and canonical(a.unknown) != canonical(b.unknown):
         out.append(d.change("UNKNOWN_KEYWORD_CHANGED", a, b, path))

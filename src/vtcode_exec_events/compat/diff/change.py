@@ -36,6 +36,7 @@ class Change:
     message: str
     witness: dict[str, Any] | None = None
     decided: bool = True
+    witness_note: str | None = None  # why no witness is shown (say, it is too large)
     severity: str = "error"
     old_loc: Location | None = None
     new_loc: Location | None = None

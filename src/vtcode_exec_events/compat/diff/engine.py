@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from vtcode_exec_events.compat.algebra.cycles import check_cycles
 from vtcode_exec_events.compat.algebra.nodes import TRUE_LOC, is_false_like, true_node, unwrap
 from vtcode_exec_events.compat.diff import annotation, arrays, logic, objects, scalars, unions
 from vtcode_exec_events.compat.diff.change import Change, Path
 from vtcode_exec_events.compat.diff.results import EMPTY, Out, Result
 from vtcode_exec_events.compat.loader import SchemaSet
-from vtcode_exec_events.compat.normalize import Node, Normalizer
+from vtcode_exec_events.compat.normalize import MAX_DEPTH, Node, Normalizer
 from vtcode_exec_events.compat.rules import CATALOGUE
+from vtcode_exec_events.errors import SchemaError
 
 __all__ = ["Differ"]
 
@@ -51,6 +53,8 @@ class Differ:
         nothing changes (Confluent's fixpoint; failures only grow, so it terminates)."""
         a = self.old_norm.root(old_uri)
         b = self.new_norm.root(new_uri)
+        check_cycles(a)
+        check_cycles(b)
         for _ in range(50):
             self.iterations += 1
             self._memo.clear()
@@ -155,6 +159,10 @@ class Differ:
         if key in self._active:
             self._assumed.add(key)
             return EMPTY
+        if len(self._active) >= MAX_DEPTH:
+            raise SchemaError(
+                f"{a.display} and {b.display}: schemas nest deeper than {MAX_DEPTH} levels"
+            )
         self._active.add(key)
         self.steps += 1
         try:
@@ -178,6 +186,20 @@ class Differ:
             return out
         if b.false:
             out.append(self.change("FALSE_SCHEMA_ADDED", a, b, path))
+            return out
+        if a.remote is not None or b.remote is not None:
+            if a.remote != b.remote:
+                out.append(
+                    self.change(
+                        "REMOTE_REF_CHANGED",
+                        a,
+                        b,
+                        path,
+                        decided=False,
+                        old=a.remote or a.display,
+                        new=b.remote or b.display,
+                    )
+                )
             return out
         if a.unions or b.unions:
             unions.compare(self, a, b, path, out)

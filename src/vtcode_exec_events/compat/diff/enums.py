@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from vtcode_exec_events.compat.algebra.nodes import finite
+from vtcode_exec_events.compat.algebra.nodes import covered, finite, json_type
 from vtcode_exec_events.compat.diff.annotation import short
 from vtcode_exec_events.compat.diff.change import Path
 from vtcode_exec_events.compat.diff.results import Out
-from vtcode_exec_events.compat.normalize import Node
+from vtcode_exec_events.compat.normalize import Node, canonical
 
 if TYPE_CHECKING:
     from vtcode_exec_events.compat.diff.engine import Differ
@@ -16,20 +16,50 @@ if TYPE_CHECKING:
 __all__ = ["compare"]
 
 
+class _Acceptor:
+    """Whether a node accepts a value: by set membership when the node is only an enum (and
+    a type), in constant time; else by the real validator."""
+
+    def __init__(self, d: Differ, node: Node, side: str) -> None:
+        self.d, self.node, self.side = d, node, side
+        simple = (
+            node.enum is not None
+            and not node.kw
+            and not node.unions
+            and not node.allof
+            and node.not_ is None
+            and node.cond is None
+            and not node.also
+            and not node.dynamic
+            and node.remote is None
+            and not node.false
+        )
+        self.values = {canonical(v) for v in node.enum} if simple and node.enum else None
+
+    def __call__(self, value: Any) -> bool:
+        if self.values is None:
+            return self.d.valid(value, self.node, self.side)
+        types = self.node.types
+        return canonical(value) in self.values and (
+            types is None or covered(json_type(value), types)
+        )
+
+
 def compare(d: Differ, a: Node, b: Node, path: Path, out: Out) -> None:
     """Compare two schemas at least one of which accepts finitely many values."""
     va = finite(a)
     vb = finite(b)
-    vals_a = [v for v in va if d.valid(v, a, "old")] if va is not None else None
-    vals_b = [v for v in vb if d.valid(v, b, "new")] if vb is not None else None
+    in_a, in_b = _Acceptor(d, a, "old"), _Acceptor(d, b, "new")
+    vals_a = [v for v in va if in_a(v)] if va is not None else None
+    vals_b = [v for v in vb if in_b(v)] if vb is not None else None
     if vals_a is not None:
-        lost = [v for v in vals_a if not d.valid(v, b, "new")]
+        lost = [v for v in vals_a if not in_b(v)]
         backward = not lost
     else:
         lost = []
         backward = False  # an infinite set never fits into a finite one
     if vals_b is not None:
-        gained = [v for v in vals_b if not d.valid(v, a, "old")]
+        gained = [v for v in vals_b if not in_a(v)]
         forward = not gained
     else:
         gained = []

@@ -11,6 +11,7 @@ from vtcode_exec_events.compat.algebra.patterns import (
     language_subset,
     pattern_language,
 )
+from vtcode_exec_events.compat.algebra.regex import counterexample
 from vtcode_exec_events.compat.diff import enums
 from vtcode_exec_events.compat.diff.change import Path
 from vtcode_exec_events.compat.diff.results import Out
@@ -186,14 +187,42 @@ def compare_string(d: Differ, a: Node, b: Node, path: Path, out: Out) -> None:
 
 def _pattern_changed(d: Differ, a: Node, b: Node, path: Path, out: Out, pa: Any, pb: Any) -> None:
     la, lb = pattern_language(pa), pattern_language(pb)
-    if la is not None and lb is not None:
+    old_only = counterexample(pa, pb)  # is every old match a new match? if not, a string
+    new_only = counterexample(pb, pa)
+    if old_only is not None and new_only is not None:
+        backward, forward = old_only[0], new_only[0]
+        if backward and forward:
+            return
+        lost = old_only[1] if not backward else None
+        gained = new_only[1] if not forward else None
+        # a non-inclusion is proven when its string really tells the two schemas apart
+        decided = (lost is None or (d.valid(lost, a, "old") and not d.valid(lost, b, "new"))) and (
+            gained is None or (d.valid(gained, b, "new") and not d.valid(gained, a, "old"))
+        )
+        if la is not None and lb is not None:
+            msg = describe_languages(la, lb)
+        else:
+            parts = []
+            if lost is not None:
+                parts.append(f"{lost!r} matched the old pattern and not the new one")
+            if gained is not None:
+                parts.append(f"{gained!r} matches the new pattern and not the old one")
+            msg = f"pattern changed from {pa!r} to {pb!r}: " + "; ".join(parts)
+        hints: tuple[Any, ...] = (
+            "values",
+            (lost,) if lost is not None else (),
+            (gained,) if gained is not None else (),
+        )
+    elif la is not None and lb is not None:
         backward, forward = language_subset(la, lb), language_subset(lb, la)
         if backward and forward:
             return
         decided, msg = True, describe_languages(la, lb)
+        hints = ("pattern", la, lb)
     else:
         backward = forward = decided = False
         msg = f"pattern changed from {pa!r} to {pb!r} (regex inclusion is not decided)"
+        hints = ("pattern", la, lb)
     out.append(
         d.change(
             "PATTERN_CHANGED",
@@ -205,7 +234,7 @@ def _pattern_changed(d: Differ, a: Node, b: Node, path: Path, out: Out, pa: Any,
             decided=decided,
             a_kw="pattern",
             b_kw="pattern",
-            hints=("pattern", la, lb),
+            hints=hints,
             detail=msg,
         )
     )
