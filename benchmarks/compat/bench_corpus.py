@@ -351,6 +351,7 @@ def main() -> None:
     parser.add_argument("--recycle", type=int, default=25, help="pairs per worker process")
     parser.add_argument("--jobs", type=int, default=1, help="workers side by side")
     parser.add_argument("--limit", type=int, default=0, help="only the first N pairs")
+    parser.add_argument("--every", type=int, default=1, help="only every K-th pair (a sample)")
     parser.add_argument("--only", default="", help="only pairs whose id contains this")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--resume", action="store_true", help="keep the rows already written")
@@ -368,6 +369,7 @@ def main() -> None:
     entries = [json.loads(line) for line in manifest.read_text(encoding="utf-8").splitlines()]
     if args.only:
         entries = [e for e in entries if args.only in e["id"]]
+    entries = entries[:: max(1, args.every)]
     if args.limit:
         entries = entries[: args.limit]
     out = args.out or RESULTS / f"compat-corpus-{args.label}.json"

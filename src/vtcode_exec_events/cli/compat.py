@@ -9,8 +9,9 @@ from pathlib import Path
 import click
 
 from vtcode_exec_events.compat.api import compare_paths
-from vtcode_exec_events.compat.config import UNDECIDED, ConfigError, load_policy
+from vtcode_exec_events.compat.config import ConfigError, load_policy
 from vtcode_exec_events.compat.formats import FORMATS, Run, render
+from vtcode_exec_events.compat.report import UNDECIDED
 from vtcode_exec_events.errors import SchemaError, VtcodeExecEventsError
 from vtcode_exec_events.registry import resolve_version, schema_root, version_key
 from vtcode_exec_events.text import visible
@@ -125,7 +126,7 @@ def command(
         pol.witnesses = not no_witness
         for typed in (old, new):
             inputs.append((typed, resolve_input(typed)))
-        report = compare_paths(inputs[0][1], inputs[1][1], pol)
+        report = compare_paths(inputs[0][1], inputs[1][1], pol, pol.undecided)
     except (VtcodeExecEventsError, ConfigError) as err:
         click.echo(f"error: {error_line(err, inputs)}", err=True)
         sys.exit(2)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vtcode_exec_events.compat.report import UNDECIDED
 from vtcode_exec_events.compat.rules import RULES
 from vtcode_exec_events.errors import VtcodeExecEventsError
 
@@ -26,8 +27,6 @@ __all__ = ["ConfigError", "IgnoreEntry", "Policy", "find_pyproject", "load_polic
 
 SEVERITIES = ("error", "warning", "info", "off")
 POLICIES = ("strict", "lenient")
-#: How a change the checker could not decide counts in the verdicts.
-UNDECIDED = ("breaking", "compatible")
 
 
 class ConfigError(VtcodeExecEventsError, ValueError):
