@@ -43,8 +43,9 @@ MEMORY = 4 * 1024**3
 ERROR_CLASSES = (
     ("remote $ref (not fetched)", "remote references are never fetched"),
     ("unresolvable $ref", "cannot resolve $ref"),
-    ("invalid regex (Python re)", "regular expression"),
-    ("invalid regex (Python re)", "is not a 'regex'"),
+    ("invalid regex", "regular expression"),
+    ("invalid regex", "is not a 'regex'"),
+    ("invalid regex", 'is not a "regex"'),
     ("nesting / recursion", "nest too deeply"),
     ("cycle", "cycle"),
     ("invalid schema", "not a valid"),
@@ -236,6 +237,8 @@ def summary(rows: list[dict[str, Any]], timeout: float) -> dict[str, Any]:
     counts: dict[str, int] = {}
     classes: dict[str, int] = {}
     for r in rows:
+        if r["status"] == "error" and r.get("message"):
+            r["cls"] = classify(r["message"])  # the current classes, also for older rows
         counts[r["status"]] = counts.get(r["status"], 0) + 1
         if r["status"] != "ok":
             key = f"{r['status']}: {r.get('cls', '')}"

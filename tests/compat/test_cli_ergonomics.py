@@ -296,9 +296,16 @@ def test_json_output_keeps_the_exact_strings(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("doc", "needles"),
     [
-        ({"type": "object", "properties": {"a": {"type": 12}}}, ["bad.json"]),
-        ({"type": "string", "pattern": "a(b"}, ["bad.json", "a(b"]),
-        ({"$ref": "#/$defs/missing"}, ["bad.json", "#/$defs/missing"]),
+        (
+            {"type": "object", "properties": {"a": {"type": 12}}},
+            ["sub/bad.json#/properties/a/type"],
+        ),
+        ({"type": "string", "pattern": "a(b"}, ["sub/bad.json#/pattern", "'a(b'"]),
+        ({"$ref": "#/$defs/missing"}, ["sub/bad.json", "#/$defs/missing"]),
+        (
+            {"properties": {"a": {"$ref": "#/$defs/a"}}, "$defs": {"a": {"$ref": "#/$defs/a"}}},
+            ["sub/bad.json"],
+        ),
     ],
 )
 def test_errors_name_the_file_as_typed_in_one_short_line(
@@ -368,3 +375,11 @@ def test_every_format_agrees_on_severity_and_order(changes: list[Change], direct
     for fmt in ("text", "markdown", "junit"):
         seen = re.findall(r"#/p\d", render(report, fmt, direction, run))
         assert list(dict.fromkeys(seen)) == order, fmt
+
+
+def test_a_witness_too_large_to_show_is_said_so() -> None:
+    change = Change("MIN_ITEMS_INCREASED", "#/m", "#/m", False, True, "minItems increased")
+    change.witness_note = "too large to show (100000000 items)"
+    report = Report(changes=[change])
+    assert "witness not shown: too large to show (100000000 items)" in render(report, "text")
+    assert "(witness not shown: too large" in render(report, "markdown")

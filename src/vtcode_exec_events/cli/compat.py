@@ -56,11 +56,16 @@ def _names(inputs: list[tuple[str, Path]]) -> list[tuple[str, str]]:
 
 
 def error_line(err: BaseException, inputs: list[tuple[str, Path]]) -> str:
-    """One short line: files named as typed (not ``file://`` URIs), control characters shown."""
+    """One short line: files named as typed (not ``file://`` URIs), control characters shown.
+
+    A message that names neither input (a cycle found while comparing) is prefixed with the pair.
+    """
     text = str(err).strip() or type(err).__name__
     text = text.splitlines()[0] if text.splitlines() else text
     for long, name in _names(inputs):
         text = text.replace(long, name)
+    if inputs and not any(typed in text for typed, _ in inputs):
+        text = " -> ".join(typed for typed, _ in inputs) + ": " + text  # say which pair
     if len(text) > _ERROR_LIMIT:
         text = text[: _ERROR_LIMIT - 1] + "…"
     return visible(text)

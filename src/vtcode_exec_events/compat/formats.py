@@ -82,6 +82,8 @@ def _text(report: Report, run: Run) -> str:
                         f"(valid under {w['accepted_by']}, invalid under {w['rejected_by']})"
                     )
                 )
+            elif c.witness_note:
+                lines.append(visible(f"    witness not shown: {c.witness_note}"))
     if report.ignored:
         lines += ["", f"Ignored by configuration: {len(report.ignored)}"]
         for c, reason in report.ignored:
@@ -147,6 +149,8 @@ def _markdown(report: Report, run: Run) -> str:
             msg = c.message
             if c.witness is not None:
                 msg += f" — e.g. {witness_json(c)}"
+            elif c.witness_note:
+                msg += f" (witness not shown: {c.witness_note})"
             out.append(
                 f"| {level(c, failing)} | `{c.id}` | `{_md_cell(where(c))}` | {yes(c.backward)} "
                 f"| {yes(c.forward)} | {_md_cell(msg)} |"
