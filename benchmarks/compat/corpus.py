@@ -10,7 +10,8 @@ mirrors give the same corpus.
 
 Multi-file schemas (octokit's webhook payloads refer to ``common/*.schema.json`` by ``$id``) are
 bundled the way octokit's own build does: each document the entry reaches is embedded under
-``definitions`` keeping its ``$id``, so every reference resolves inside one file. YAML schemas
+``definitions`` with its ``$id`` (made absolute in one namespace), so every reference resolves
+inside one file. YAML schemas
 (the OpenAPI 3.x ones) are converted to JSON (needs PyYAML, in the ``bench`` dependency group).
 """
 
@@ -261,10 +262,15 @@ def bundle(git: Git, commit: str, path: str, doc: Any) -> Any:
             queue.append((sub, base_of(sub, rel)))
     if not embedded:
         return doc
+    # Every ``$id`` made absolute in the namespace octokit's ajv resolves them in, so the
+    # references resolve the same way whatever the root's own ``$id`` looks like.
     out = dict(doc)
+    out["$id"] = base_of(doc, path[len(prefix) :])
     defs = dict(out.get("definitions", {}))
     for rel in sorted(embedded):
-        defs[rel.removesuffix(".schema.json").replace("/", "-")] = embedded[rel]
+        sub = dict(embedded[rel])
+        sub["$id"] = base_of(sub, rel)
+        defs[rel.removesuffix(".schema.json").replace("/", "-")] = sub
     out["definitions"] = defs
     return out
 
