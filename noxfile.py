@@ -152,3 +152,15 @@ def bench_validate(session: nox.Session) -> None:
     """validate: events/s and ratios to the orjson.loads floor, 1 and 2 processes (minutes)."""
     session.install("-e", ".")
     session.run("python", "benchmarks/validate/run.py", *session.posargs)
+
+
+@nox.session(default=False)
+def compat_hostile(session: nox.Session) -> None:
+    """Hostile schema pairs for the compat checker, the heavy ones included (minutes)."""
+    session.install("-e", ".", "pytest>=8.3", "hypothesis>=6.120")
+    session.run(
+        "pytest",
+        "tests/compat/test_hostile.py",
+        env={"COMPAT_HOSTILE_HEAVY": "1"},
+        *session.posargs,
+    )

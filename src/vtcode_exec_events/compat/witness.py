@@ -338,21 +338,37 @@ def specific(errors: list[tuple[str, ...]] | None, change: Change, side: str) ->
     if errors is None or not pointer.startswith("#"):
         return True
     want = _tokens(pointer)
+    keywords: frozenset[str] | None = None  # the error must come from one of these
     if change.hints and change.hints[0] == "req":
         node = change.new_node if side == "new" else change.old_node
         if node is None or not node.display.startswith("#"):
             return True
-        want = (*_tokens(node.display), "required")
+        want, keywords = _tokens(node.display), frozenset({"required"})
     elif want and want[-1] in _LEAF_KEYWORDS:
+        keywords = _SAME_ERROR.get(want[-1], frozenset({want[-1]}))
         want = want[:-1]
     return all(
-        path[: len(want)] == want
+        (
+            path[: len(want)] == want
+            and (keywords is None or (len(path) > len(want) and path[len(want)] in keywords))
+        )
         # a combinator failing above the change (its branches are not placed)
         or (bool(path) and path[-1] in _COMBINATORS and want[: len(path)] == path)
         for path in errors
     )
 
 
+#: keywords whose failures jsonschema reports under another keyword of the same node
+_SAME_ERROR = {
+    k: frozenset(group)
+    for group in (
+        {"minimum", "exclusiveMinimum"},
+        {"maximum", "exclusiveMaximum"},
+        {"contains", "minContains", "maxContains"},
+        {"enum", "const"},
+    )
+    for k in group
+}
 _COMBINATORS = frozenset({"anyOf", "oneOf", "allOf", "not", "if", "then", "else"})
 
 
