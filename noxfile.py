@@ -161,6 +161,6 @@ def compat_hostile(session: nox.Session) -> None:
     session.run(
         "pytest",
         "tests/compat/test_hostile.py",
-        env={"COMPAT_HOSTILE_HEAVY": "1"},
         *session.posargs,
+        env={"COMPAT_HOSTILE_HEAVY": "1"},
     )

@@ -352,8 +352,8 @@ def specific(errors: list[tuple[str, ...]] | None, change: Change, side: str) ->
             path[: len(want)] == want
             and (keywords is None or (len(path) > len(want) and path[len(want)] in keywords))
         )
-        # a combinator failing above the change (its branches are not placed)
-        or (bool(path) and path[-1] in _COMBINATORS and want[: len(path)] == path)
+        # through a combinator an error is not placed (its branches, a merged canonical node)
+        or any(t in _COMBINATORS for t in path)
         for path in errors
     )
 
