@@ -26,7 +26,7 @@ EXPECT: dict[str, tuple[float, dict[str, Any]]] = {
     "properties_50000": (180, {"ids": ["MAX_LENGTH_ADDED"], "heavy": True}),
     "min_items_huge": (30, {"ids": ["MIN_ITEMS_ADDED"], "witness": True}),
     "max_items_huge": (30, {"ids": ["MAX_ITEMS_DECREASED"], "note": "witness too large to show"}),
-    "catastrophic_pattern": (30, {"ids": ["MIN_LENGTH_INCREASED"], "backward": False}),
+    "catastrophic_pattern": (30, {"ids": ["MIN_LENGTH_INCREASED"], "witness": True}),
     "catastrophic_pattern_changed": (30, {"ids": ["PATTERN_CHANGED"]}),
     "multiple_of_tiny": (30, {"ids": ["MULTIPLE_OF_ADDED"], "witness": True}),
     "ref_root_cycle": (10, {"error": "$ref cycle (# -> #)"}),

@@ -457,11 +457,15 @@ def _strings(node: Node) -> list[Any]:
     out += ["not-a-" + (fmt if isinstance(fmt, str) else "thing"), "0", "A1"]
     pattern = kw.get("pattern")
     if isinstance(pattern, str):
-        shortest = counterexample(pattern, "[]")  # `[]` matches nothing: any match of pattern
-        if shortest is not None and shortest[1] is not None:
-            out.append(shortest[1])
-            if len(shortest[1]) < lo <= MAX_BUILD:
-                out.append(shortest[1] + "a" * (lo - len(shortest[1])))
+        # `[]` matches nothing: the shortest match of the pattern; then the shortest of at
+        # least minLength and of more than maxLength characters (a string outside `^.{0,n}$`)
+        targets = ["[]"] + [
+            f"^[\\s\\S]{{0,{n}}}$" for n in (lo - 1, hi) if n is not None and 0 <= n < 200
+        ]
+        for target in targets:
+            found = counterexample(pattern, target)
+            if found is not None and found[1] is not None:
+                out.append(found[1])
         lit = "".join(ch for ch in pattern if ch.isalnum() or ch in "-_:. ")
         out += [lit, lit + "a", lit[:1]]
     return out
