@@ -155,6 +155,18 @@ def bench_validate(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def compat_hostile(session: nox.Session) -> None:
+    """Hostile schema pairs for the compat checker, the heavy ones included (minutes)."""
+    session.install("-e", ".", "pytest>=8.3", "hypothesis>=6.120")
+    session.run(
+        "pytest",
+        "tests/compat/test_hostile.py",
+        *session.posargs,
+        env={"COMPAT_HOSTILE_HEAVY": "1"},
+    )
+
+
+@nox.session(default=False)
 def bench_compat(session: nox.Session) -> None:
     """compat's cost as a ratio to load+resolve on synthetic graphs and schema/ (pass --quick)."""
     session.install("-e", ".")

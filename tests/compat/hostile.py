@@ -137,5 +137,26 @@ def run(name: str) -> dict[str, Any]:
     }
 
 
+def _expired(signum: int, frame: Any) -> None:
+    raise TimeoutError
+
+
+def main(names: list[str], seconds: float) -> None:
+    """Run each case under a hard time limit of ``seconds`` (SIGALRM interrupts it)."""
+    import signal
+
+    signal.signal(signal.SIGALRM, _expired)
+    for name in names:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            result = run(name)
+        except TimeoutError:
+            result = {"timeout": seconds}
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        print(json.dumps({"case": name, **result}), flush=True)
+
+
 if __name__ == "__main__":
-    print(json.dumps(run(sys.argv[1])))
+    limit = float(sys.argv[2]) if len(sys.argv) > 2 else 60.0
+    main(sys.argv[1].split(","), limit)

@@ -21,6 +21,7 @@ __all__ = [
     "ENTRY_DOCUMENTS",
     "Location",
     "SchemaSet",
+    "asserts_format",
     "escape_pointer",
     "load_document",
     "load_path",
@@ -160,6 +161,20 @@ class SchemaSet:
             return found
         except Exception:  # a validator crash on odd input: no placement
             return None
+
+
+def asserts_format(schemas: SchemaSet) -> bool:
+    """Whether an entry document's dialect makes `format` an assertion: its ``$vocabulary``
+    turns on a format-assertion vocabulary (2019-09 and later treat `format` as an
+    annotation otherwise)."""
+    for uri in schemas.roots:
+        contents = schemas.documents[uri].contents
+        vocab = contents.get("$vocabulary") if isinstance(contents, dict) else None
+        if isinstance(vocab, dict) and any(
+            "format-assertion" in str(k) and v is True for k, v in vocab.items()
+        ):
+            return True
+    return False
 
 
 def _has_refs(doc: Document) -> bool:

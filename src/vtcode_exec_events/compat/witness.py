@@ -11,14 +11,8 @@ from vtcode_exec_events.compat.algebra.nodes import families, unwrap
 from vtcode_exec_events.compat.algebra.regex import counterexample
 from vtcode_exec_events.compat.diff.unions import branches
 from vtcode_exec_events.compat.loader import Location
-from vtcode_exec_events.compat.normalize import (
-    NUMBER_KW,
-    STRING_KW,
-    Node,
-    canonical,
-    type_of_kw,
-)
-from vtcode_exec_events.pointer import unescape
+from vtcode_exec_events.compat.normalize import Node, canonical, type_of_kw
+from vtcode_exec_events.compat.specificity import specific
 
 if TYPE_CHECKING:
     from vtcode_exec_events.compat.diff import Change, Differ
@@ -330,44 +324,6 @@ def attach_witnesses(
                 change.witness_note = TOO_LARGE
 
 
-def specific(errors: list[tuple[str, ...]] | None, change: Change, side: str) -> bool:
-    """Whether a witness is rejected only at the change: every error's schema path lies at
-    or under the node (or the ``required`` list) the change is about. Only decided where
-    paths are absolute (``errors`` is None when the rejecting document has references)."""
-    pointer = change.new_pointer if side == "new" else change.old_pointer
-    if errors is None or not pointer.startswith("#"):
-        return True
-    want = _tokens(pointer)
-    if change.hints and change.hints[0] == "req":
-        node = change.new_node if side == "new" else change.old_node
-        if node is None or not node.display.startswith("#"):
-            return True
-        want = (*_tokens(node.display), "required")
-    elif want and want[-1] in _LEAF_KEYWORDS:
-        want = want[:-1]
-    return all(
-        path[: len(want)] == want
-        # a combinator failing above the change (its branches are not placed)
-        or (bool(path) and path[-1] in _COMBINATORS and want[: len(path)] == path)
-        for path in errors
-    )
-
-
-_COMBINATORS = frozenset({"anyOf", "oneOf", "allOf", "not", "if", "then", "else"})
-
-
-def _tokens(pointer: str) -> tuple[str, ...]:
-    return tuple(unescape(t) for t in pointer[1:].split("/")[1:])
-
-
-#: keywords whose value is not a schema: a change "at" one is a change of its node
-_LEAF_KEYWORDS = frozenset(
-    {*STRING_KW, *NUMBER_KW, "type", "enum", "const", "required", "uniqueItems"}
-    | {"minProperties", "maxProperties", "minItems", "maxItems", "minContains", "maxContains"}
-    | {"dependentRequired", "patternProperties", "if"}
-)
-
-
 def _too_large(change: Change) -> bool:
     """Whether the change's bounds are beyond what a witness may be built at."""
     hints = change.hints
@@ -441,11 +397,15 @@ def _strings(node: Node) -> list[Any]:
     out += ["not-a-" + (fmt if isinstance(fmt, str) else "thing"), "0", "A1"]
     pattern = kw.get("pattern")
     if isinstance(pattern, str):
-        shortest = counterexample(pattern, "[]")  # `[]` matches nothing: any match of pattern
-        if shortest is not None and shortest[1] is not None:
-            out.append(shortest[1])
-            if len(shortest[1]) < lo <= MAX_BUILD:
-                out.append(shortest[1] + "a" * (lo - len(shortest[1])))
+        # `[]` matches nothing: the shortest match of the pattern; then the shortest of at
+        # least minLength and of more than maxLength characters (a string outside `^.{0,n}$`)
+        targets = ["[]"] + [
+            f"^[\\s\\S]{{0,{n}}}$" for n in (lo - 1, hi) if n is not None and 0 <= n < 200
+        ]
+        for target in targets:
+            found = counterexample(pattern, target)
+            if found is not None and found[1] is not None:
+                out.append(found[1])
         lit = "".join(ch for ch in pattern if ch.isalnum() or ch in "-_:. ")
         out += [lit, lit + "a", lit[:1]]
     return out

@@ -69,11 +69,12 @@ def disjoint(x: Node, y: Node, depth: int = 0) -> bool:
         # a tag property required on both sides with disjoint values
         px, py = x.kw.get("properties", {}), y.kw.get("properties", {})
         rx, ry = set(x.kw.get("required", [])), set(y.kw.get("required", []))
-        for name in set(px) & set(py) & rx & ry:
-            if disjoint(px[name], py[name], depth + 1):
-                only_objects = x.types == frozenset({"object"}) or y.types == frozenset({"object"})
-                if only_objects:
-                    return True
+        only_objects = x.types == frozenset({"object"}) or y.types == frozenset({"object"})
+        # a tag one side requires that the other side declares with disjoint values (the
+        # other side need not require it: present, it is rejected there)
+        tags = (set(px) & set(py)) & (rx | ry)
+        if only_objects and any(disjoint(px[n], py[n], depth + 1) for n in sorted(tags)):
+            return True
         if x.types == frozenset({"object"}) or y.types == frozenset({"object"}):
             # a property one side forbids (closed object) that the other requires
             for p, q in ((x, y), (y, x)):

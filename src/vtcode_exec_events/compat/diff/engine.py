@@ -9,7 +9,7 @@ from vtcode_exec_events.compat.algebra.nodes import TRUE_LOC, is_false_like, tru
 from vtcode_exec_events.compat.diff import annotation, arrays, logic, objects, scalars, unions
 from vtcode_exec_events.compat.diff.change import Change, Path
 from vtcode_exec_events.compat.diff.results import EMPTY, Out, Result
-from vtcode_exec_events.compat.loader import SchemaSet
+from vtcode_exec_events.compat.loader import SchemaSet, asserts_format
 from vtcode_exec_events.compat.normalize import MAX_DEPTH, Node, Normalizer
 from vtcode_exec_events.compat.rules import CATALOGUE
 from vtcode_exec_events.errors import SchemaError
@@ -26,15 +26,21 @@ class Differ:
         new: SchemaSet,
         *,
         lenient: bool = False,
-        format_assertion: bool = True,
+        format_assertion: bool | None = True,
         required_default_ok: bool = False,
     ) -> None:
+        """``format_assertion`` None: `format` asserts only where a schema's dialect says so
+        (a ``$vocabulary`` with format-assertion turned on); an annotation elsewhere."""
         self.old_set = old
         self.new_set = new
         self.old_norm = Normalizer(old)
         self.new_norm = Normalizer(new)
         self.lenient = lenient
-        self.format_assertion = format_assertion
+        self.format_assertion = (
+            format_assertion
+            if format_assertion is not None
+            else asserts_format(old) or asserts_format(new)
+        )
         self.required_default_ok = required_default_ok
         self.TRUE = true_node()
         # memo and cycle bookkeeping, keyed by the node objects (which keeps them alive)
