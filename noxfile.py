@@ -183,3 +183,39 @@ def bounds(session: nox.Session) -> None:
     session.install("-e", ".", *_group("test"))
     session.env["VTCODE_BOUNDS_FULL"] = "1"
     session.run("pytest", "tests/output/test_bounds.py", *session.posargs)
+
+
+@nox.session(default=False)
+def compat_hostile(session: nox.Session) -> None:
+    """Hostile schema pairs for the compat checker, the heavy ones included (minutes)."""
+    session.install("-e", ".", "pytest>=8.3", "hypothesis>=6.120")
+    session.run(
+        "pytest",
+        "tests/compat/test_hostile.py",
+        *session.posargs,
+        env={"COMPAT_HOSTILE_HEAVY": "1"},
+    )
+
+
+@nox.session(default=False)
+def bench_compat(session: nox.Session) -> None:
+    """compat's cost as a ratio to load+resolve on synthetic graphs and schema/ (pass --quick)."""
+    session.install("-e", ".")
+    session.run("python", "benchmarks/compat/bench_compat.py", *session.posargs)
+
+
+@nox.session(default=False)
+def bench_compat_corpus(session: nox.Session) -> None:
+    """compat over real public schema histories: crashes, timeouts, time and ratio per pair.
+
+    Builds the corpus from git mirrors (COMPAT_MIRRORS, default /work/.mirror) into
+    benchmarks/.data/ unless it is there, then runs every pair (pass --label, --limit, ...).
+    """
+    import os
+    from pathlib import Path
+
+    session.install("-e", ".", *_group("bench"))
+    if not Path("benchmarks/.data/compat-corpus/manifest.jsonl").is_file():
+        mirrors = os.environ.get("COMPAT_MIRRORS", "/work/.mirror")
+        session.run("python", "benchmarks/compat/corpus.py", "--mirrors", mirrors)
+    session.run("python", "benchmarks/compat/bench_corpus.py", *session.posargs)

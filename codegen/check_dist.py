@@ -144,6 +144,12 @@ def smoke(wheel: Path) -> None:
         ).strip()
         expect(emitted == '{"type":"turn.started"}', f"emitting a dict event wrote {emitted!r}")
         run([cli, "validate", "logs/session.jsonl", "logs/exec.jsonl"], work)
+        newest = versions()[-1]  # a released version name comes from the wheel's schema data
+        compat = json.loads(run([cli, "compat", newest, newest, "--format", "json"], work))
+        expect(
+            compat["inputs"] == {"old": newest, "new": newest} and compat["changes"] == [],
+            f"compat {newest} {newest} from the wheel: {compat}",
+        )
         otel = "from vtcode_exec_events.emit import OtelEmitter; print(OtelEmitter.__name__)"
         missing = subprocess.run([str(python), "-c", otel], cwd=work, capture_output=True)
         expect(

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import sys
-import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from vtcode_exec_events.compat.config import Policy
 from vtcode_exec_events.compat.diff import Change, Differ
 from vtcode_exec_events.compat.loader import SchemaSet, load_document, load_path
-from vtcode_exec_events.compat.report import Report
+from vtcode_exec_events.compat.normalize import MAX_DEPTH
+from vtcode_exec_events.compat.report import UNDECIDED, Report
 from vtcode_exec_events.compat.witness import attach_witnesses
+from vtcode_exec_events.errors import SchemaError
 
 __all__ = ["compare", "compare_paths", "compare_sets"]
 
@@ -25,61 +27,64 @@ def compare(
     old: Mapping[str, Any] | bool,
     new: Mapping[str, Any] | bool,
     policy: str | Policy = "strict",
+    undecided: str = "breaking",
 ) -> Report:
-    """Compare two schema documents (``$ref`` within each) and classify every change."""
-    old_set = load_document(old, "urn:vtcode-compat:old")
-    new_set = load_document(new, "urn:vtcode-compat:new")
-    return compare_sets(old_set, new_set, policy)
+    """Compare two schema documents (``$ref`` within each) and classify every change.
+    ``undecided`` says how changes the checker cannot decide count: "breaking" (the
+    default) or "compatible"."""
+    with _deep_enough():
+        old_set = load_document(old, "urn:vtcode-compat:old")
+        new_set = load_document(new, "urn:vtcode-compat:new")
+    return compare_sets(old_set, new_set, policy, undecided)
 
 
-def compare_paths(old: str | Path, new: str | Path, policy: str | Policy = "strict") -> Report:
+def compare_paths(
+    old: str | Path, new: str | Path, policy: str | Policy = "strict", undecided: str = "breaking"
+) -> Report:
     """Compare two schema files or version folders (entry documents paired by name)."""
-    old_set = load_path(old)
-    new_set = load_path(new)
-    report = compare_sets(old_set, new_set, policy)
+    with _deep_enough():
+        old_set = load_path(old)
+        new_set = load_path(new)
+    report = compare_sets(old_set, new_set, policy, undecided)
     report.old_name, report.new_name = str(old), str(new)
     return report
 
 
-def compare_sets(old_set: SchemaSet, new_set: SchemaSet, policy: str | Policy = "strict") -> Report:
+def compare_sets(
+    old_set: SchemaSet,
+    new_set: SchemaSet,
+    policy: str | Policy = "strict",
+    undecided: str = "breaking",
+) -> Report:
     """Compare two loaded schema sets (entry documents paired by file name)."""
-    return run_deep(lambda: _compare_sets(old_set, new_set, _policy(policy)))
+    if undecided not in UNDECIDED:
+        raise ValueError(f"undecided must be one of {', '.join(UNDECIDED)}, not {undecided!r}")
+    with _deep_enough():
+        report = _compare_sets(old_set, new_set, _policy(policy))
+    report.undecided = undecided
+    return report
 
 
-_T = TypeVar("_T")
-_STACK = 512 * 1024 * 1024
+#: Python frames the comparison may use: schemas nest at most ``MAX_DEPTH`` levels (a few
+#: frames each); far below what the C stack of a default thread holds.
+_FRAMES = 12 * MAX_DEPTH
 
 
-def run_deep(fn: Callable[[], _T]) -> _T:
-    """Run ``fn`` on a thread with a large stack: schema graphs can be thousands of refs deep."""
-    if threading.current_thread().name == "vtcode-compat":
-        return fn()
-    box: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            box["value"] = fn()
-        except BaseException as err:  # re-raised in the caller's thread
-            box["error"] = err
-
+@contextmanager
+def _deep_enough() -> Iterator[None]:
+    """Room for ``MAX_DEPTH`` levels of nesting on the caller's own thread; a recursion that
+    still runs out is reported as a schema error, never a crash."""
     limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, 400_000))
+    if limit < _FRAMES:
+        sys.setrecursionlimit(_FRAMES)
     try:
-        previous = threading.stack_size(_STACK)
-    except (ValueError, RuntimeError):  # a platform that refuses large thread stacks
-        sys.setrecursionlimit(limit)
-        return fn()
-    try:
-        worker = threading.Thread(target=target, name="vtcode-compat")
-        worker.start()
-        worker.join()
+        yield
+    except RecursionError:
+        raise SchemaError(
+            f"schemas nest too deeply to compare (more than {MAX_DEPTH} levels)"
+        ) from None
     finally:
-        threading.stack_size(previous)
         sys.setrecursionlimit(limit)
-    if "error" in box:
-        raise box["error"]
-    value: _T = box["value"]
-    return value
 
 
 def _compare_sets(old_set: SchemaSet, new_set: SchemaSet, pol: Policy) -> Report:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vtcode_exec_events.compat.report import UNDECIDED
 from vtcode_exec_events.compat.rules import RULES
 from vtcode_exec_events.errors import VtcodeExecEventsError
 
@@ -59,10 +60,17 @@ class Policy:
     format_assertion: bool = True
     required_with_default_ok: bool = False
     witnesses: bool = True
+    undecided: str = "breaking"
+    #: where ``name`` came from, for people: ``"--policy"``, a pyproject.toml path, ``"default"``
+    origin: str = "default"
 
     def __post_init__(self) -> None:
         if self.name not in POLICIES:
             raise ConfigError(f"unknown policy {self.name!r} (choose {' or '.join(POLICIES)})")
+        if self.undecided not in UNDECIDED:
+            raise ConfigError(
+                f"undecided changes count as {' or '.join(UNDECIDED)}, not {self.undecided!r}"
+            )
 
     @property
     def lenient(self) -> bool:
@@ -79,9 +87,13 @@ def find_pyproject(start: Path | None = None) -> Path | None:
 
 
 def load_policy(
-    name: str | None = None, pyproject: Path | None = None, *, search: bool = True
+    name: str | None = None,
+    pyproject: Path | None = None,
+    *,
+    search: bool = True,
+    undecided: str | None = None,
 ) -> Policy:
-    """The policy from pyproject.toml (if any), with ``name`` overriding its ``policy`` key."""
+    """The policy from pyproject.toml (if any); ``name`` and ``undecided`` override its keys."""
     table: dict[str, Any] = {}
     path = pyproject or (find_pyproject() if search else None)
     if path is not None:
@@ -92,12 +104,27 @@ def load_policy(
                 raise
             raise ConfigError(f"{path}: cannot read the compat configuration: {err}") from None
         table = data.get("tool", {}).get("vtcode-exec-events", {}).get("compat", {})
-    return policy_from_table(table, name, source=str(path) if path else "configuration")
+    return policy_from_table(
+        table, name, source=_shown(path) if path else "configuration", undecided=undecided
+    )
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the working folder when it is inside it (as people type it)."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def policy_from_table(
-    table: dict[str, Any], name: str | None = None, *, source: str = ""
+    table: dict[str, Any],
+    name: str | None = None,
+    *,
+    source: str = "",
+    undecided: str | None = None,
 ) -> Policy:
+    """A policy from a ``[tool.vtcode-exec-events.compat]`` table; ``name`` overrides."""
     where = f"{source}: [tool.vtcode-exec-events.compat]"
     severity: dict[str, str] = {}
     for rule, level in dict(table.get("severity", {})).items():
@@ -121,10 +148,23 @@ def policy_from_table(
     fmt = table.get("format", "assertion")
     if fmt not in ("assertion", "annotation"):
         raise ConfigError(f"{where}.format: 'assertion' or 'annotation', not {fmt!r}")
+    for key, allowed in (("policy", POLICIES), ("undecided", UNDECIDED)):
+        if key in table and table[key] not in allowed:
+            raise ConfigError(
+                f"{where}.{key}: unknown {key} value {table[key]!r} (choose {' or '.join(allowed)})"
+            )
+    if name:
+        origin = "--policy"
+    elif "policy" in table:
+        origin = source
+    else:
+        origin = "default"
     return Policy(
         name=name or str(table.get("policy", "strict")),
         severity=severity,
         ignore=ignore,
         format_assertion=fmt == "assertion",
         required_with_default_ok=bool(table.get("required-with-default-ok", False)),
+        undecided=undecided or str(table.get("undecided", "breaking")),
+        origin=origin,
     )

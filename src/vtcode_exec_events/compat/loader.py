@@ -12,16 +12,16 @@ from urllib.parse import quote, unquote, urldefrag, urljoin
 import referencing
 import referencing.exceptions
 import referencing.jsonschema
-from jsonschema import validators as _validators
-from jsonschema.exceptions import SchemaError as _JsonschemaSchemaError
 from jsonschema.protocols import Validator
 
+from vtcode_exec_events.compat.validation import check_schema, validator_class
 from vtcode_exec_events.errors import SchemaError, SchemaReferenceError
 
 __all__ = [
     "ENTRY_DOCUMENTS",
     "Location",
     "SchemaSet",
+    "asserts_format",
     "escape_pointer",
     "load_document",
     "load_path",
@@ -37,14 +37,6 @@ _DIALECTS: dict[str, tuple[str, Any]] = {
     "draft-07": ("draft7", referencing.jsonschema.DRAFT7),
     "2019-09": ("draft2019-09", referencing.jsonschema.DRAFT201909),
     "2020-12": ("draft2020-12", referencing.jsonschema.DRAFT202012),
-}
-_VALIDATOR_FOR = {
-    "draft3": _validators.Draft3Validator,
-    "draft4": _validators.Draft4Validator,
-    "draft6": _validators.Draft6Validator,
-    "draft7": _validators.Draft7Validator,
-    "draft2019-09": _validators.Draft201909Validator,
-    "draft2020-12": _validators.Draft202012Validator,
 }
 LEGACY_DIALECTS = frozenset({"draft3", "draft4", "draft6", "draft7"})
 
@@ -78,6 +70,7 @@ class Document:
     dialect: str
     path: Path | None = None
     text: str | None = None
+    has_refs: bool | None = None  # computed when first needed
 
 
 @dataclass
@@ -125,7 +118,8 @@ class SchemaSet:
         located = self.locate(resolved.contents)
         if located is not None:
             return resolved.contents, located[1]
-        return resolved.contents, str(resolved.resolver._base_uri)
+        # not an indexed object (a boolean schema): its base is the document it lives in
+        return resolved.contents, urldefrag(target)[0]
 
     # -- validation --------------------------------------------------------------------------
     def validator(self, loc: Location, *, formats: bool = True) -> Validator:
@@ -135,7 +129,7 @@ class SchemaSet:
         if cached is not None:
             return cached
         doc = self.documents[loc.uri]
-        cls = _VALIDATOR_FOR[doc.dialect]
+        cls = validator_class(doc.dialect)
         fragment = "".join("/" + quote(_unescape(t), safe="") for t in loc.pointer.split("/")[1:])
         wrapper = {"$ref": f"{loc.uri}#{fragment}"}
         checker = cls.FORMAT_CHECKER if formats else None
@@ -151,6 +145,48 @@ class SchemaSet:
         except Exception:  # a validator crash on odd input is "not proven valid"
             return False
 
+    def errors(
+        self, loc: Location, instance: Any, *, formats: bool = True, limit: int = 20
+    ) -> list[tuple[str, ...]] | None:
+        """The schema paths of the (first ``limit``) errors of ``instance`` at ``loc``; None
+        when they are not absolute (the document has references) or cannot be had."""
+        if loc.pointer or _has_refs(self.documents[loc.uri]):
+            return None
+        try:
+            found: list[tuple[str, ...]] = []
+            for error in self.validator(loc, formats=formats).iter_errors(instance):
+                found.append(tuple(str(t) for t in error.absolute_schema_path))
+                if len(found) >= limit:
+                    break
+            return found
+        except Exception:  # a validator crash on odd input: no placement
+            return None
+
+
+def asserts_format(schemas: SchemaSet) -> bool:
+    """Whether an entry document's dialect makes `format` an assertion: its ``$vocabulary``
+    turns on a format-assertion vocabulary (2019-09 and later treat `format` as an
+    annotation otherwise)."""
+    for uri in schemas.roots:
+        contents = schemas.documents[uri].contents
+        vocab = contents.get("$vocabulary") if isinstance(contents, dict) else None
+        if isinstance(vocab, dict) and any(
+            "format-assertion" in str(k) and v is True for k, v in vocab.items()
+        ):
+            return True
+    return False
+
+
+def _has_refs(doc: Document) -> bool:
+    """Whether a document holds a reference (validation error paths then restart there)."""
+    if doc.has_refs is None:
+        doc.has_refs = any(
+            isinstance(node, dict)
+            and any(k in node for k in ("$ref", "$dynamicRef", "$recursiveRef"))
+            for node, _ in _walk(doc.contents, "")
+        )
+    return doc.has_refs
+
 
 def _reason(err: Exception, target: str) -> str:
     if target.startswith(("http://", "https://")) and not target.startswith("urn:"):
@@ -163,18 +199,22 @@ def _retrieve(uri: str) -> referencing.Resource[Any]:
 
 
 def _walk(node: Any, pointer: str) -> Iterator[tuple[Any, str]]:
-    yield node, pointer
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in ("enum", "const", "default", "examples") or not isinstance(
-                value, (dict, list)
-            ):
-                continue
-            yield from _walk(value, f"{pointer}/{escape_pointer(key)}")
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            if isinstance(value, (dict, list)):
-                yield from _walk(value, f"{pointer}/{i}")
+    """Every object and array of a document with its pointer (iterative: any depth)."""
+    todo = [(node, pointer)]
+    while todo:
+        item, here = todo.pop()
+        yield item, here
+        if isinstance(item, dict):
+            for key, value in reversed(item.items()):
+                if key in ("enum", "const", "default", "examples") or not isinstance(
+                    value, (dict, list)
+                ):
+                    continue
+                todo.append((value, f"{here}/{escape_pointer(key)}"))
+        elif isinstance(item, list):
+            for i in reversed(range(len(item))):
+                if isinstance(item[i], (dict, list)):
+                    todo.append((item[i], f"{here}/{i}"))
 
 
 def guess_dialect(doc: Any) -> str:
@@ -202,17 +242,9 @@ def guess_dialect(doc: Any) -> str:
     return "draft7" if legacy else "draft2020-12"
 
 
-def _check_schema(uri: str, contents: Any, dialect: str) -> None:
-    if not isinstance(contents, (dict, bool)):
-        raise SchemaError(f"{uri}: a schema must be a JSON object or a boolean")
-    cls = _VALIDATOR_FOR[dialect]
-    try:
-        cls.check_schema(contents)
-    except _JsonschemaSchemaError as err:
-        where = "/".join(str(p) for p in err.absolute_path) or "(root)"
-        raise SchemaError(
-            f"{uri}: not a valid {dialect} schema at {where}: {err.message}"
-        ) from None
+def _where(doc: Document) -> str:
+    """The document as its user named it: the path typed, else its URI."""
+    return str(doc.path) if doc.path is not None else doc.uri
 
 
 def _spec(dialect: str) -> Any:
@@ -232,7 +264,7 @@ def build_set(
     for doc in docs:
         if check:
             try:
-                _check_schema(doc.uri, doc.contents, doc.dialect)
+                check_schema(_where(doc), doc.contents, doc.dialect)
             except SchemaError:
                 if doc.uri in roots:
                     raise

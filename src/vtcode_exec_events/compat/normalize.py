@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring_ascii
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from vtcode_exec_events.compat.loader import LEGACY_DIALECTS, Location, SchemaSet
 from vtcode_exec_events.errors import SchemaError, SchemaReferenceError
 
-__all__ = ["ALL_TYPES", "Node", "Normalizer", "canonical"]
+__all__ = ["ALL_TYPES", "Node", "Normalizer", "canonical", "merge_into", "type_of_kw"]
 
+#: schemas nesting deeper than this are refused with a clear error (references chains and
+#: recursive schemas are not nesting: they are followed in loops and compared as cycles)
+MAX_DEPTH = 1_000
+_REF_KEYS = ("$ref", "$dynamicRef", "$recursiveRef")
 ALL_TYPES = frozenset({"null", "boolean", "object", "array", "string", "number", "integer"})
 
 ANNOTATIONS = (
@@ -64,10 +70,21 @@ ARRAY_KW = (
     "uniqueItems",
     "unevaluatedItems",
 )
+_KNOWN = frozenset(
+    {*ANNOTATIONS, *IGNORED, *STRING_KW, *NUMBER_KW, *OBJECT_KW, *ARRAY_KW}
+    | {"type", "enum", "const", "dependencies", "additionalItems", "anyOf", "oneOf", "allOf"}
+    | {"not", "if", "then", "else", "$ref", "$dynamicRef", "$recursiveRef"}
+)
 
 
 def canonical(value: Any) -> str:
     """A canonical text for a JSON value (numbers compared by value, keys sorted)."""
+    if isinstance(value, str):
+        return encode_basestring_ascii(value)
+    if value is None or isinstance(value, bool):
+        return "null" if value is None else ("true" if value else "false")
+    if isinstance(value, int):
+        return str(value)
 
     def norm(v: Any) -> Any:
         if isinstance(v, bool) or v is None or isinstance(v, str):
@@ -104,6 +121,7 @@ class Node:
     unknown: dict[str, Any] = field(default_factory=dict)
     dynamic: bool = False  # carries $dynamicRef/$recursiveRef: resolved statically
     also: list[Location] = field(default_factory=list)  # further raw nodes this one conjoins
+    remote: str | None = None  # an opaque reference to a document outside the set
     ready: bool = False
 
     @property
@@ -117,6 +135,7 @@ class Node:
             and not self.allof
             and self.not_ is None
             and self.cond is None
+            and self.remote is None
         )
 
     def fingerprint(self) -> str:
@@ -136,20 +155,73 @@ class Normalizer:
         return self.node(doc.contents, Location(uri, ""), uri)
 
     def node(self, raw: Any, loc: Location, base: str, depth: int = 0) -> Node:
-        located = self.schemas.locate(raw) if isinstance(raw, (dict, list)) else None
-        if located is not None:
-            loc, base = located
-        key = (id(raw), base) if isinstance(raw, dict) else (id(raw), f"{base}#{loc.pointer}")
-        cached = self._cache.get(key)
-        if cached is not None:
-            return cached
-        self._keep.append(raw)
-        node = Node(loc=loc)
-        node.display = self.schemas.display(loc)
-        self._cache[key] = node
-        self._fill(node, raw, base, depth)
-        node.ready = True
-        return node
+        """The canonical node of ``raw``. Chains of pure references are followed in a loop
+        (any length); a chain that returns to itself is a cycle and an error."""
+        chain: list[Node] = []
+        while True:
+            located = self.schemas.locate(raw) if isinstance(raw, (dict, list)) else None
+            if located is not None:
+                loc, base = located
+            key = (id(raw), base) if isinstance(raw, dict) else (id(raw), f"{base}#{loc.pointer}")
+            cached = self._cache.get(key)
+            if cached is not None:
+                if any(n is cached for n in chain):
+                    hops = " -> ".join(n.display for n in chain[chain.index(cached) :])
+                    raise SchemaError(f"{cached.display}: $ref cycle ({hops} -> {cached.display})")
+                target = cached
+                break
+            self._keep.append(raw)
+            node = Node(loc=loc)
+            node.display = self.schemas.display(loc)
+            self._cache[key] = node
+            hop = self._hop(node, raw, base)
+            if hop is None:
+                if node.remote is None:
+                    self._fill(node, raw, base, depth)
+                node.ready = True
+                target = node
+                break
+            chain.append(node)
+            raw, loc, base = hop
+        for n in reversed(chain):
+            self._adopt(n, target)
+            n.ready = True
+        return chain[0] if chain else target
+
+    def _hop(self, node: Node, raw: Any, base: str) -> tuple[Any, Location, str] | None:
+        """Where a pure reference leads (None for anything else; a remote one makes ``node``
+        opaque)."""
+        if not isinstance(raw, dict):
+            return None
+        ref_key = next((k for k in _REF_KEYS if isinstance(raw.get(k), str)), None)
+        if ref_key is None:
+            return None
+        dialect = self._dialect(node.loc.uri)
+        pure = dialect in LEGACY_DIALECTS or all(
+            k in _REF_KEYS or k in IGNORED or k in ANNOTATIONS for k in raw
+        )
+        if not pure:
+            return None
+        ident = raw.get("id" if dialect in ("draft3", "draft4") else "$id")
+        if isinstance(ident, str) and not ident.startswith("#"):
+            base = urljoin(base, ident)
+        resolved = self._resolve(node, raw[ref_key], base)
+        if isinstance(resolved, str):
+            node.remote = resolved
+            return None
+        target, target_base = resolved
+        located = self.schemas.locate(target)
+        return target, (located[0] if located else node.loc.child(ref_key)), target_base
+
+    def _resolve(self, node: Node, ref: str, base: str) -> tuple[Any, str] | str:
+        """The target of ``ref`` and its base, or the absolute URI of a remote document."""
+        try:
+            return self.schemas.resolve(ref, base)
+        except SchemaReferenceError as err:
+            target = urljoin(base, ref) if base else ref
+            if urlsplit(target).scheme in ("http", "https"):
+                return target  # never fetched: compared as an opaque reference
+            raise SchemaReferenceError(f"{node.display}: {err}") from None
 
     # ------------------------------------------------------------------------------------------
     def _dialect(self, uri: str) -> str:
@@ -157,8 +229,9 @@ class Normalizer:
         return doc.dialect if doc is not None else "draft2020-12"
 
     def _sub(self, raw: Any, loc: Location, base: str, depth: int) -> Node:
-        if depth > 100_000:
-            raise SchemaError(f"{loc.uri}#{loc.pointer}: schema nesting too deep")
+        if depth > MAX_DEPTH:
+            where = self.schemas.display(loc)
+            raise SchemaError(f"{where}: schemas nest deeper than {MAX_DEPTH} levels")
         return self.node(raw, loc, base, depth + 1)
 
     def _fill(self, node: Node, raw: Any, base: str, depth: int) -> None:
@@ -174,34 +247,25 @@ class Normalizer:
         ident_key = "id" if dialect in ("draft3", "draft4") else "$id"
         ident = raw.get(ident_key)
         if isinstance(ident, str) and not ident.startswith("#"):
-            from urllib.parse import urljoin
-
             base = urljoin(base, ident)
 
         ref_target: Node | None = None
-        for ref_key in ("$ref", "$dynamicRef", "$recursiveRef"):
+        for ref_key in _REF_KEYS:
             ref = raw.get(ref_key)
             if not isinstance(ref, str):
                 continue
             if ref_key != "$ref":
                 node.dynamic = True
-            try:
-                target, target_base = self.schemas.resolve(ref, base)
-            except SchemaReferenceError as err:
-                raise SchemaReferenceError(f"{node.display}: {err}") from None
+            resolved = self._resolve(node, ref, base)
+            if isinstance(resolved, str):
+                ref_target = Node(loc=loc.child(ref_key), remote=resolved, ready=True)
+                ref_target.display = self.schemas.display(ref_target.loc)
+                break
+            target, target_base = resolved
             located = self.schemas.locate(target)
             tloc = located[0] if located else loc.child(ref_key)
             ref_target = self._sub(target, tloc, target_base, depth)
             break
-        pure = ref_target is not None and all(
-            k in ("$ref", "$dynamicRef", "$recursiveRef") or k in IGNORED or k in ANNOTATIONS
-            for k in raw
-        )
-        if ref_target is not None and (pure or dialect in LEGACY_DIALECTS):
-            # draft-07 and earlier ignore every sibling of $ref; a pure $ref is its target
-            self._adopt(node, ref_target)
-            return
-
         for key in ANNOTATIONS:
             if key in raw:
                 node.annotations[key] = raw[key]
@@ -326,33 +390,8 @@ class Normalizer:
                 self._sub(raw["then"], loc.child("then"), base, depth) if "then" in raw else None,
                 self._sub(raw["else"], loc.child("else"), base, depth) if "else" in raw else None,
             )
-        known = (
-            set(ANNOTATIONS)
-            | IGNORED
-            | set(STRING_KW)
-            | set(NUMBER_KW)
-            | set(OBJECT_KW)
-            | set(ARRAY_KW)
-            | {
-                "type",
-                "enum",
-                "const",
-                "dependencies",
-                "additionalItems",
-                "anyOf",
-                "oneOf",
-                "allOf",
-                "not",
-                "if",
-                "then",
-                "else",
-                "$ref",
-                "$dynamicRef",
-                "$recursiveRef",
-            }
-        )
         for key, value in raw.items():
-            if key not in known and not key.startswith("x-"):
+            if key not in _KNOWN and not key.startswith("x-"):
                 node.unknown[key] = value
         if ref_target is not None:
             node.allof.insert(0, ref_target)
@@ -375,6 +414,7 @@ class Normalizer:
             "annotations",
             "unknown",
             "dynamic",
+            "remote",
         ):
             setattr(node, f, getattr(target, f))
         node.loc = target.loc
@@ -397,7 +437,7 @@ class Normalizer:
         # merge allOf members that are ready and plain
         remaining: list[Node] = []
         for member in node.allof:
-            if member.ready and _merge_into(node, member):
+            if member.ready and merge_into(node, member):
                 continue
             remaining.append(member)
         node.allof = remaining
@@ -471,6 +511,7 @@ def _type_union(branches: list[Node]) -> tuple[frozenset[str], dict[str, Any]] |
             or b.cond is not None
             or b.unknown
             or b.dynamic
+            or b.remote is not None
         ):
             return None
         fams = {"number" if t == "integer" else t for t in b.types}
@@ -508,9 +549,9 @@ def _holds_nodes(value: Any) -> bool:
     return isinstance(value, list) and any(isinstance(x, Node) for x in value)
 
 
-def _merge_into(node: Node, member: Node) -> bool:
+def merge_into(node: Node, member: Node) -> bool:
     """Conjoin ``member`` into ``node`` when the result is exactly expressible; else False."""
-    if member.dynamic or member.unknown:
+    if member.dynamic or member.unknown or member.remote is not None:
         return False
     if member.false:
         node.false = True

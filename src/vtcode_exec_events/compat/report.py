@@ -8,9 +8,11 @@ from typing import Any
 from vtcode_exec_events.compat.diff import Change
 from vtcode_exec_events.compat.rules import ANNOTATION_RULES
 
-__all__ = ["DIRECTIONS", "Report"]
+__all__ = ["DIRECTIONS", "UNDECIDED", "Report"]
 
 DIRECTIONS = ("backward", "forward", "full")
+#: How an undecided change counts: as breaking (the default, conservative) or compatible.
+UNDECIDED = ("breaking", "compatible")
 
 
 @dataclass
@@ -22,12 +24,15 @@ class Report:
     ignored: list[tuple[Change, str]] = field(default_factory=list)
     old_name: str = "old"
     new_name: str = "new"
+    undecided: str = "breaking"
     sources: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def _fails(self, change: Change, direction: str) -> bool:
         if change.severity == "error" and change.id in _forced(self):
             return True
         if change.severity in ("warning", "info", "off"):
+            return False
+        if not change.decided and self.undecided == "compatible":
             return False
         if direction == "backward":
             return not change.backward
@@ -60,6 +65,11 @@ class Report:
         return [c for c in self.changes if self._fails(c, direction)]
 
     @property
+    def undecided_changes(self) -> list[Change]:
+        """Changes the checker could neither prove breaking nor prove compatible."""
+        return [c for c in self.changes if not c.decided]
+
+    @property
     def annotation_only(self) -> bool:
         return all(c.id in ANNOTATION_RULES for c in self.changes)
 
@@ -78,10 +88,14 @@ class Report:
             if c.witness is not None:
                 item["witness"] = c.witness
             item["severity"] = c.severity
-            if not c.proven:
+            if not c.decided:
                 item["decided"] = False
+            if c.witness is None and c.witness_note is not None:
+                item["witness_note"] = c.witness_note
             out.append(item)
         doc: dict[str, Any] = {"backward": self.backward, "forward": self.forward, "changes": out}
+        if self.undecided != "breaking":
+            doc["undecided"] = self.undecided
         if self.ignored:
             doc["ignored"] = [
                 {

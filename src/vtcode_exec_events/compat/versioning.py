@@ -11,18 +11,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vtcode_exec_events.compat.api import compare_paths
-from vtcode_exec_events.compat.config import Policy
+from vtcode_exec_events.compat.config import ConfigError, Policy, load_policy
 from vtcode_exec_events.compat.report import Report
 from vtcode_exec_events.compat.rules import ANNOTATION_RULES
 from vtcode_exec_events.errors import VtcodeExecEventsError
 
-__all__ = ["Step", "check_history", "main", "required_bump", "versions"]
+__all__ = ["Step", "check_history", "gate_policy", "main", "required_bump", "versions"]
 
 _VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 BUMPS = ("none", "patch", "minor", "major")
 
-#: The gate judges with the lenient policy: optional properties may come and go (readers ignore
-#: unknown fields, producers omit unset ones), everything else with set semantics.
+#: The gate judges with the lenient policy unless pyproject.toml's
+#: ``[tool.vtcode-exec-events.compat]`` says otherwise (the ``compat`` command reads the same
+#: table, so both agree): optional properties may come and go (readers ignore unknown fields,
+#: producers omit unset ones), everything else with set semantics.
 GATE_POLICY = "lenient"
 
 
@@ -111,11 +113,20 @@ def _highlights(report: Report, limit: int = 4) -> list[str]:
     return out[:limit] + ([f"… {len(out) - limit} more"] if len(out) > limit else [])
 
 
-def check_history(root: Path, policy: str = GATE_POLICY) -> list[Step]:
+def gate_policy(name: str | None = None, pyproject: Path | None = None) -> Policy:
+    """The gate's policy: ``name``, else pyproject.toml's, else :data:`GATE_POLICY`."""
+    pol = load_policy(name, pyproject, search=pyproject is None)
+    if pol.origin == "default":
+        pol.name, pol.origin = GATE_POLICY, "the gate's default"
+    pol.witnesses = False
+    return pol
+
+
+def check_history(root: Path, policy: str | Policy = GATE_POLICY) -> list[Step]:
     steps = []
     vs = versions(root)
+    pol = Policy(name=policy, witnesses=False) if isinstance(policy, str) else policy
     for (va, pa), (vb, pb) in itertools.pairwise(vs):
-        pol = Policy(name=policy, witnesses=False)
         report = compare_paths(pa, pb, pol)
         needed, reason = required_bump(report, vb)
         steps.append(
@@ -157,7 +168,13 @@ def main(argv: list[str] | None = None) -> int:
         description="Check that every schema version bump matches what changed.",
     )
     parser.add_argument("root", nargs="?", default="schema", type=Path)
-    parser.add_argument("--policy", choices=("strict", "lenient"), default=GATE_POLICY)
+    parser.add_argument(
+        "--policy",
+        choices=("strict", "lenient"),
+        default=None,
+        help="default: pyproject.toml's [tool.vtcode-exec-events.compat] policy, "
+        f"else {GATE_POLICY}",
+    )
     parser.add_argument("--markdown", action="store_true", help="print the Markdown table")
     parser.add_argument(
         "--expect",
@@ -173,11 +190,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {args.root}: not a folder", file=sys.stderr)
         return 2
     try:
-        steps = check_history(args.root, args.policy)
+        pol = gate_policy(args.policy)
+        steps = check_history(args.root, pol)
         expected = load_expectations(args.expect) if args.expect else {}
-    except VtcodeExecEventsError as err:
+    except (VtcodeExecEventsError, ConfigError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    print(f"policy {pol.name} (from {pol.origin})", file=sys.stderr)
     if args.record:
         rows = [
             {

@@ -1,0 +1,1 @@
+"""Schema algebra with no policy in it: node plumbing, regex languages, disjointness proofs."""

@@ -1,0 +1,146 @@
+"""ECMA-262 regular expressions: validated and matched without catastrophic backtracking.
+
+Patterns in a common subset (literals, classes, escapes, groups, alternation, quantifiers,
+``^``/``$``) compile to a Thompson automaton (``automaton.py``): matching is linear in the
+string, and the language inclusion of two such patterns is decided on their product (a
+counterexample comes with it). Anything else (lookaround, backreferences, ``\\p{..}``,
+``\\b``) is matched by ``regress``, the ECMA-262 engine jsonschema-rs uses, on strings of
+bounded length.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from functools import lru_cache
+from itertools import pairwise
+
+import regress
+
+from vtcode_exec_events.compat.algebra.automaton import (
+    MAX_CODE,
+    Automaton,
+    Parser,
+    RegexError,
+    Unsupported,
+)
+
+__all__ = [
+    "MAX_BACKTRACK_SUBJECT",
+    "RegexError",
+    "compile_automaton",
+    "counterexample",
+    "regex_error",
+    "search",
+]
+
+_MAX_PRODUCT = 5_000
+#: longest string handed to the backtracking engine (patterns outside the automaton subset)
+MAX_BACKTRACK_SUBJECT = 256
+
+
+# ---- the public entry points -------------------------------------------------------------
+@lru_cache(maxsize=4096)
+def _flags(pattern: str) -> str | None:
+    """The flags ``pattern`` compiles with (unicode mode first), or None when it is invalid."""
+    for flags in ("u", ""):
+        try:
+            regress.Regex(pattern, flags)
+        except regress.RegressError:
+            continue
+        return flags
+    return None
+
+
+@lru_cache(maxsize=4096)
+def regex_error(pattern: str) -> str | None:
+    """Why ``pattern`` is not a valid ECMA-262 regular expression, or None when it is."""
+    if _flags(pattern) is not None:
+        return None
+    try:
+        regress.Regex(pattern, "u")
+    except regress.RegressError as err:
+        return str(err) or "invalid regular expression"
+    return "invalid regular expression"  # pragma: no cover - valid in unicode mode after all
+
+
+@lru_cache(maxsize=4096)
+def compile_automaton(pattern: str) -> Automaton | None:
+    """The automaton of a valid pattern in the supported subset, else None."""
+    if regex_error(pattern) is not None:
+        return None
+    try:
+        return Parser(pattern).parse()
+    except (Unsupported, RegexError, RecursionError):
+        return None
+
+
+@lru_cache(maxsize=4096)
+def _backtracking(pattern: str) -> regress.Regex:
+    return regress.Regex(pattern, _flags(pattern) or "")
+
+
+def search(pattern: str, text: str) -> bool | None:
+    """Whether ``pattern`` matches somewhere in ``text``: None when the pattern is invalid, or
+    when it is outside the automaton subset and ``text`` is too long to match safely."""
+    auto = compile_automaton(pattern)
+    if auto is not None:
+        return auto.search(text)
+    if regex_error(pattern) is not None or len(text) > MAX_BACKTRACK_SUBJECT:
+        return None
+    return _backtracking(pattern).find(text) is not None
+
+
+def counterexample(p: str, q: str) -> tuple[bool, str | None] | None:
+    """Whether every string ``p`` matches, ``q`` matches too (and if not, a shortest string
+    ``p`` matches and ``q`` does not); None when that is not decided here."""
+    a, b = compile_automaton(p), compile_automaton(q)
+    if a is None or b is None or not (a.simple_anchors and b.simple_anchors):
+        return None
+    bounds = {0, MAX_CODE + 1}
+    for auto in (a, b):
+        for edges in auto.edges:
+            for ranges, _ in edges:
+                for lo, hi in ranges:
+                    bounds.update((lo, hi + 1))
+    cuts = sorted(bounds)
+    reps = [_representative(lo, hi - 1) for lo, hi in pairwise(cuts)]
+
+    def initial(x: Automaton) -> frozenset[int]:
+        return x.closure({x.start}, at_start=True, at_end=False)
+
+    def accepts(x: Automaton, states: frozenset[int], first: bool) -> bool:
+        return x.accept in x.closure(set(states), at_start=first, at_end=True)
+
+    start = (initial(a), initial(b))
+    seen = {start: ""}
+    todo = deque([(start, True)])
+    while todo:
+        (sa, sb), first = todo.popleft()
+        text = seen[(sa, sb)]
+        if accepts(a, sa, first) and not accepts(b, sb, first):
+            return False, text
+        for code in reps:
+            na = a.step(sa, code)
+            nb = b.step(sb, code)
+            na.add(a.start)
+            nb.add(b.start)
+            key = (
+                a.closure(na, at_start=False, at_end=False),
+                b.closure(nb, at_start=False, at_end=False),
+            )
+            if key not in seen:
+                if len(seen) > _MAX_PRODUCT:
+                    return None
+                seen[key] = text + chr(code)
+                todo.append((key, False))
+    return True, None
+
+
+def _representative(lo: int, hi: int) -> int:
+    """A readable character of the interval (a letter or digit where there is one)."""
+    for c in (*range(97, 123), *range(48, 58), *range(65, 91), 95, 45, 32):
+        if lo <= c <= hi:
+            return int(c)
+    if 0xD800 <= lo <= 0xDFFF:  # surrogates are not characters: take the first after them
+        return int(min(hi, 0xE000)) if hi >= 0xE000 else lo
+    return lo

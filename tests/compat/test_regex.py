@@ -1,0 +1,85 @@
+"""ECMA-262 patterns: the automaton agrees with regress; inclusion comes with a counterexample."""
+
+from __future__ import annotations
+
+import pytest
+import regress
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vtcode_exec_events.compat.algebra.regex import (
+    compile_automaton,
+    counterexample,
+    regex_error,
+    search,
+)
+
+PATTERNS = [
+    "^(a+)+b$",
+    "^[a-z]+$",
+    "abc",
+    "^abc",
+    "abc$",
+    "^(foo|bar)$",
+    "^\\d{3}-\\d{4}$",
+    "a{2,3}",
+    "^[^a-c]*$",
+    "^$",
+    "^a?b+c*$",
+    "(ab|cd)+e",
+    "^v[0-9]+(\\.[0-9]+)*$",
+    "[\\w.-]+@[\\w-]+",
+    "^\\s*$",
+    "a.c",
+    "^[A-Z][a-z]{0,5}$",
+    "^(?:a|b)(?:c|d)$",
+    "\\cC",
+    "(?<n>ab)c",
+    "^\\u00e9+$",
+]
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+def test_every_listed_pattern_is_in_the_automaton_subset(pattern: str) -> None:
+    assert compile_automaton(pattern) is not None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pattern=st.sampled_from(PATTERNS),
+    text=st.text(alphabet="abcdefxyzABZ019-. @\n\r\u00e9\x03\u2028", max_size=12),
+)
+def test_the_automaton_matches_as_regress_does(pattern: str, text: str) -> None:
+    assert search(pattern, text) is (regress.Regex(pattern, "u").find(text) is not None)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "included", "witness"),
+    [
+        ("^[a-z]+$", "^[a-z0-9]+$", True, None),
+        ("^[a-z0-9]+$", "^[a-z]+$", False, "0"),
+        ("^(foo|bar)$", "^(foo|bar|baz)$", True, None),
+        ("^(foo|bar|baz)$", "^(foo|bar)$", False, "baz"),
+        ("^abc", "abc", True, None),
+        ("^a+$", "^a*$", True, None),
+        ("^\\d{3}$", "^[0-9]{3}$", True, None),
+        ("^v\\d+$", "^v[0-9]+(\\.[0-9]+)*$", True, None),
+    ],
+)
+def test_inclusion_is_decided_with_a_shortest_counterexample(
+    old: str, new: str, included: bool, witness: str | None
+) -> None:
+    assert counterexample(old, new) == (included, witness)
+
+
+def test_what_the_automaton_does_not_cover_is_not_decided() -> None:
+    assert counterexample("(?=a)a", "a") is None
+    assert counterexample("\\p{L}+", "a") is None
+    assert search("\\p{L}+", "é") is True
+    assert search("(?=a)a", "x" * 1000) is None  # too long for the backtracking engine
+
+
+def test_ecma_validity() -> None:
+    assert regex_error("\\p{L}") is None
+    assert regex_error("\\cC") is None
+    assert regex_error("[a-") == "Unbalanced bracket"
