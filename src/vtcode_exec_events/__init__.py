@@ -13,15 +13,14 @@ __path__ = extend_path(__path__, __name__)
 
 __version__ = "0.1.0"
 #: The newest schema version this package knows; what the writer stamps on envelopes.
-from vtcode_exec_events.models import LATEST as EVENT_SCHEMA_VERSION  # noqa: E402 (generated)
-
-from vtcode_exec_events.errors import (  # noqa: E402
+from vtcode_exec_events.errors import (
     SchemaError,
     SchemaReferenceError,
     UnknownSchemaVersion,
     VtcodeExecEventsError,
     WireFormatError,
 )
+from vtcode_exec_events.models import LATEST as EVENT_SCHEMA_VERSION
 
 if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
     from vtcode_exec_events.models.newest import (
