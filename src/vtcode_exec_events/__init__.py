@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 __path__ = extend_path(__path__, __name__)
 
 __version__ = "0.1.0"
-#: The newest schema version this package knows; what the writer stamps on envelopes.
+
 from vtcode_exec_events.errors import (
     SchemaError,
     SchemaReferenceError,
@@ -20,6 +20,9 @@ from vtcode_exec_events.errors import (
     VtcodeExecEventsError,
     WireFormatError,
 )
+
+#: The newest schema version this package knows (generated: models.LATEST); what the writer
+#: stamps on envelopes.
 from vtcode_exec_events.models import LATEST as EVENT_SCHEMA_VERSION
 
 if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
