@@ -59,7 +59,8 @@ def test_invalid_lines_are_reported_with_file_and_line_and_the_rest_is_converted
     ran = run_cli("atif", str(log), "-o", str(out))
     assert ran.code == 1
     assert f"{log}:2: error[json]" in ran.err
-    assert f"{log}:3: error[schema] /message:" in ran.err
+    # A missing field is reported at its object (here the whole event), as validate does.
+    assert f'{log}:3: error[schema] "message" is a required property' in ran.err
     assert "2 invalid line(s) left out (reported above)" in ran.err
     document = json.loads(out.read_bytes())
     assert [s["message"] for s in document["steps"]] == ["one"]

@@ -225,8 +225,12 @@ def test_a_malformed_event_dict_is_rejected_with_its_pointer() -> None:
 
 def test_an_old_log_without_cache_creation_tokens_counts_zero() -> None:
     usage = {"input_tokens": 10, "cached_input_tokens": 0, "output_tokens": 1}
-    (step,) = build([{"type": "turn.completed", "usage": usage}]).crate_document()["steps"]
+    old = build([{"type": "turn.completed", "usage": usage}], schema_version="0.3.0")
+    (step,) = old.crate_document()["steps"]
     assert step["metrics"] == {"prompt_tokens": 10, "completion_tokens": 1}
+    # A bare dict is read with the newest schema unless told otherwise, as a log line is.
+    with pytest.raises(vee.WireFormatError, match="cache_creation_tokens"):
+        build([{"type": "turn.completed", "usage": usage}])
 
 
 def test_naive_times_are_refused() -> None:

@@ -179,12 +179,17 @@ def test_updates_carry_a_bounded_tail_and_the_completion_everything() -> None:
     )
     updates = [item.aggregated_output for kind, item in _items(events) if kind == "item.updated"]
     assert len(updates) >= 2
+    bodies = []
     for text in updates:
         marker, _, body = text.partition("\n")
         assert marker.startswith("[")
         assert marker.endswith(" earlier characters omitted]")
-        assert len(body) == 5000
+        # At most the tail; less when little arrived since the update before (a loaded
+        # machine may read the output in small pieces).
+        assert len(body) <= 5000
         assert body in result.output
+        bodies.append(body)
+    assert max(map(len, bodies)) == 5000
     assert result.output == ("x" * 30000 + "\n") * 4
     assert _items(events)[-1][1].aggregated_output == result.output
 

@@ -116,7 +116,11 @@ class AtifBuilder:
         model_name: str | None = None,
         session_id: str | None = None,
         clock: Callable[[], str] | None = rfc3339_now,
+        schema_version: str | None = None,
     ) -> None:
+        #: The version bare wire dicts are read with (default: the newest); models and
+        #: envelopes carry their own.
+        self.schema_version = schema_version
         self.agent: dict[str, Any] = {"name": agent_name, "version": agent_version}
         if model_name is not None:
             self.agent["model_name"] = model_name
@@ -137,7 +141,7 @@ class AtifBuilder:
     def __call__(
         self, event: BaseModel | Mapping[str, Any], /, at: datetime | str | None = None
     ) -> None:
-        wire = wire_event(event)
+        wire = wire_event(event, self.schema_version)
         if at is not None:
             ts: str | None = step_time(at)
         else:

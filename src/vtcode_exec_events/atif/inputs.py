@@ -48,17 +48,20 @@ def step_time(when: datetime | str) -> str:
     return rfc3339(micros * 1_000)
 
 
-def wire_event(event: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
+def wire_event(
+    event: BaseModel | Mapping[str, Any], schema_version: str | None = None
+) -> dict[str, Any]:
     """An event (a model, an envelope, or a wire dict) as a checked wire dict.
 
-    A dict is parsed with the models first, newest version first as the log reader does, so
-    a malformed one raises :class:`~vtcode_exec_events.WireFormatError` (as VT Code's
-    decoder would reject it) instead of being half used.
+    A dict is checked as the log reader checks a line (an envelope with its own version, a
+    bare event with ``schema_version``, default the newest), so a malformed one raises
+    :class:`~vtcode_exec_events.WireFormatError` (as VT Code's decoder would reject it)
+    instead of being half used.
     """
     if isinstance(event, Mapping):
         from vtcode_exec_events.consumers.reader import parse
 
-        line = parse(orjson.dumps(dict(event)), "<event>", 1)
+        line = parse(orjson.dumps(dict(event)), "<event>", 1, schema_version)
         if line.event is None:
             assert line.error is not None
             raise WireFormatError(line.error.message, pointer=line.error.pointer)
