@@ -80,6 +80,7 @@ def _backtracking(pattern: str) -> regress.Regex:
     return regress.Regex(pattern, _flags(pattern) or "")
 
 
+@lru_cache(maxsize=65536)
 def search(pattern: str, text: str) -> bool | None:
     """Whether ``pattern`` matches somewhere in ``text``: None when the pattern is invalid, or
     when it is outside the automaton subset and ``text`` is too long to match safely."""
