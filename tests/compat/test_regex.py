@@ -7,14 +7,14 @@ import regress
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vtcode_exec_events.compat.validation import check_schema
-from vtcode_exec_events.errors import SchemaError
 from vtcode_exec_events.compat.algebra.regex import (
     compile_automaton,
     counterexample,
     regex_error,
     search,
 )
+from vtcode_exec_events.compat.validation import check_schema
+from vtcode_exec_events.errors import SchemaError
 
 _CRON = "^(((\\d+,)+\\d+|((\\d+|\\*)\\/\\d+)|(\\d+-\\d+)|\\d+|\\*) ?){5,7}$"
 _CRON_NAMES = (

@@ -5,7 +5,15 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-__all__ = ["MAX_CODE", "Automaton", "Parser", "Ranges", "RegexError", "Unsupported", "contains_code"]
+__all__ = [
+    "MAX_CODE",
+    "Automaton",
+    "Parser",
+    "Ranges",
+    "RegexError",
+    "Unsupported",
+    "contains_code",
+]
 
 MAX_CODE = 0x10FFFF
 _MAX_STATES = 4_000

@@ -35,54 +35,7 @@ def true_node() -> Node:
     """A node accepting every value: what an absent sub-schema means."""
     n = Node(loc=TRUE_LOC, display="(absent: any value)")
     n.ready = True
-    n.copied = True
     return n
-
-
-def shape(x: Node, seen: dict[int, tuple[Node, Hashable]]) -> Hashable:
-    """The identity of ``x`` for memo and cycle checks: a node read from a document is itself;
-    a copy the engine made (a union branch conjoined with its siblings, a restriction) is its
-    content, so the copies one recursive definition yields at each visit are one pair and a
-    recursion through them closes coinductively. ``seen`` holds each copy (alive) with its key."""
-    if not x.copied:
-        return id(x)
-    hit = seen.get(id(x))
-    if hit is not None:
-        return hit[1]
-    try:
-        key: Hashable = (
-            x.loc.uri,
-            x.loc.pointer,
-            x.display,
-            x.false,
-            x.types,
-            x.enum_key,
-            _content(x.enum, seen),
-            _content(x.kw, seen),
-            tuple((kind, _content(ms, seen)) for kind, ms in x.unions),
-            _content(x.allof, seen),
-            _content(x.not_, seen),
-            _content(x.cond, seen),
-            _content(x.annotations, seen),
-            _content(x.unknown, seen),
-            x.dynamic,
-            tuple((loc.uri, loc.pointer) for loc in x.also),
-            x.remote,
-        )
-    except RecursionError:  # a value nested too deeply to describe: the node is itself
-        key = id(x)
-    seen[id(x)] = (x, key)
-    return key
-
-
-def _content(value: Any, seen: dict[int, tuple[Node, Hashable]]) -> Hashable:
-    if isinstance(value, Node):
-        return ("node", shape(value, seen))
-    if isinstance(value, dict):
-        return ("dict", tuple((k, _content(v, seen)) for k, v in sorted(value.items())))
-    if isinstance(value, (list, tuple)):
-        return ("list", tuple(_content(v, seen) for v in value))
-    return (type(value).__name__, value)
 
 
 def copy_node(x: Node) -> Node:

@@ -18,11 +18,13 @@ import regress
 
 from vtcode_exec_events.compat.algebra.automaton import (
     MAX_CODE,
-    contains_code as _contains,
     Automaton,
     Parser,
     RegexError,
     Unsupported,
+)
+from vtcode_exec_events.compat.algebra.automaton import (
+    contains_code as _contains,
 )
 
 __all__ = [
@@ -161,8 +163,7 @@ class _Subsets:
             free = auto.closure({auto.start if s < 0 else s}, at_start=s < 0, at_end=False)
             edges = [edge for u in free for edge in auto.edges[u]]
             row = [
-                frozenset(t for ranges, t in edges if _contains(ranges, code))
-                for code in self.reps
+                frozenset(t for ranges, t in edges if _contains(ranges, code)) for code in self.reps
             ]
             self._rows[s] = row
         return row
