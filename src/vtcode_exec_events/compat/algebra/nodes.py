@@ -91,7 +91,8 @@ def shape(x: Node, seen: dict[int, tuple[Node, Hashable]]) -> Hashable:
             tuple((loc.uri, loc.pointer) for loc in x.also),
             x.remote,
         )
-    except RecursionError:  # a value nested too deeply to describe: the node is itself
+        hash(key)
+    except (RecursionError, TypeError):  # too deep to describe, or unhashable: itself
         key = id(x)
     seen[id(x)] = (x, key)
     return key
