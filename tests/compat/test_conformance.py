@@ -10,6 +10,7 @@ import pytest
 
 from tests.compat.conformance import (
     CONFLUENT,
+    FORMAT_ASSERTION,
     GETSENTRY,
     SHARED,
     confluent_cases,
@@ -36,7 +37,7 @@ def test_verdict_agreement(corpus: str, policy: str, record_property: Any) -> No
     if not folder.is_dir():
         pytest.skip(f"{folder} is absent")
     cases = list(confluent_cases() if corpus == "confluent" else getsentry_cases())
-    agree, disagreements, types = score(cases, policy)
+    agree, disagreements, types = score(cases, policy, FORMAT_ASSERTION[corpus])
     rate = agree / len(cases)
     record_property("verdict_agreement", f"{agree}/{len(cases)}")
     record_property("change_types_matched", f"{types['matched']}/{types['expected']}")

@@ -13,6 +13,14 @@ from vtcode_exec_events.compat.algebra.regex import (
     regex_error,
     search,
 )
+from vtcode_exec_events.compat.validation import check_schema
+from vtcode_exec_events.errors import SchemaError
+
+_CRON = "^(((\\d+,)+\\d+|((\\d+|\\*)\\/\\d+)|(\\d+-\\d+)|\\d+|\\*) ?){5,7}$"
+_CRON_NAMES = (
+    "^(((\\d+,)+\\d+|((\\d+|\\*)\\/\\d+|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)"
+    "|(\\d+-\\d+)|\\d+|\\*|MON|TUE|WED|THU|FRI|SAT|SUN) ?){5,7}$"
+)
 
 PATTERNS = [
     "^(a+)+b$",
@@ -64,6 +72,9 @@ def test_the_automaton_matches_as_regress_does(pattern: str, text: str) -> None:
         ("^a+$", "^a*$", True, None),
         ("^\\d{3}$", "^[0-9]{3}$", True, None),
         ("^v\\d+$", "^v[0-9]+(\\.[0-9]+)*$", True, None),
+        # GitHub workflow's cron pattern (SchemaStore), before and after month/day names
+        (_CRON, _CRON_NAMES, True, None),
+        (_CRON_NAMES, _CRON, False, "****APR"),
     ],
 )
 def test_inclusion_is_decided_with_a_shortest_counterexample(
@@ -83,3 +94,25 @@ def test_ecma_validity() -> None:
     assert regex_error("\\p{L}") is None
     assert regex_error("\\cC") is None
     assert regex_error("[a-") == "Unbalanced bracket"
+
+
+#: valid in ECMA-262 without the u flag (Annex B), as browsers and jsonschema-rs' regress run them
+ANNEX_B = ["^\\${{.*}}$", "]", "^[a-z]{2}]?$", "\\@", "^{[0-9]{8}}$", "a{,2}"]
+
+
+@pytest.mark.parametrize("dialect", ["draft4", "draft7", "draft2020-12", "draft3"])
+@pytest.mark.parametrize("pattern", ANNEX_B)
+def test_annex_b_patterns_are_valid_schemas(dialect: str, pattern: str) -> None:
+    assert regex_error(pattern) is None
+    schema = {"properties": {"a": {"type": "string", "pattern": pattern}}}
+    check_schema("s.json", schema, dialect)  # no SchemaError
+    check_schema("s.json", {"patternProperties": {pattern: {"type": "string"}}}, dialect)
+
+
+@pytest.mark.parametrize("dialect", ["draft4", "draft7", "draft2020-12"])
+def test_an_invalid_pattern_beside_an_annex_b_one_is_still_reported(dialect: str) -> None:
+    schema = {"properties": {"a": {"pattern": "]"}, "b": {"pattern": "(a"}}}
+    with pytest.raises(SchemaError) as caught:
+        check_schema("s.json", schema, dialect)
+    assert "s.json#/properties/b/pattern" in str(caught.value)
+    assert "'(a'" in str(caught.value) or '"(a"' in str(caught.value)

@@ -57,7 +57,8 @@ class Policy:
     name: str = "strict"
     severity: dict[str, str] = field(default_factory=dict)
     ignore: list[IgnoreEntry] = field(default_factory=list)
-    format_assertion: bool = True
+    #: None: ``format`` asserts only where a schema's ``$vocabulary`` says so (else an annotation)
+    format_assertion: bool | None = None
     required_with_default_ok: bool = False
     witnesses: bool = True
     undecided: str = "breaking"
@@ -145,8 +146,8 @@ def policy_from_table(
         if entry["rule"] not in RULES:
             raise ConfigError(f"{where}.ignore[{i}]: unknown rule id {entry['rule']!r}")
         ignore.append(IgnoreEntry(str(entry["rule"]), str(entry["pointer"]), str(entry["reason"])))
-    fmt = table.get("format", "assertion")
-    if fmt not in ("assertion", "annotation"):
+    fmt = table.get("format")
+    if fmt is not None and fmt not in ("assertion", "annotation"):
         raise ConfigError(f"{where}.format: 'assertion' or 'annotation', not {fmt!r}")
     for key, allowed in (("policy", POLICIES), ("undecided", UNDECIDED)):
         if key in table and table[key] not in allowed:
@@ -163,7 +164,7 @@ def policy_from_table(
         name=name or str(table.get("policy", "strict")),
         severity=severity,
         ignore=ignore,
-        format_assertion=fmt == "assertion",
+        format_assertion=None if fmt is None else fmt == "assertion",
         required_with_default_ok=bool(table.get("required-with-default-ok", False)),
         undecided=undecided or str(table.get("undecided", "breaking")),
         origin=origin,

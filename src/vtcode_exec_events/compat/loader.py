@@ -17,6 +17,9 @@ from jsonschema.protocols import Validator
 from vtcode_exec_events.compat.validation import check_schema, validator_class
 from vtcode_exec_events.errors import SchemaError, SchemaReferenceError
 
+#: verdicts kept per schema set (cleared when full: memory stays bounded)
+_MAX_VERDICTS = 100_000
+
 __all__ = [
     "ENTRY_DOCUMENTS",
     "Location",
@@ -83,6 +86,8 @@ class SchemaSet:
     index: dict[int, tuple[Location, str]] = field(default_factory=dict)
     base_dir: Path | None = None
     _validators: dict[str, Validator] = field(default_factory=dict)
+    #: verdicts of ``is_valid`` by (validator key, instance as canonical JSON)
+    _verdicts: dict[tuple[str, str], bool] = field(default_factory=dict)
 
     # -- locations ---------------------------------------------------------------------------
     def locate(self, node: Any) -> tuple[Location, str] | None:
@@ -138,6 +143,20 @@ class SchemaSet:
         return validator
 
     def is_valid(self, loc: Location, instance: Any, *, formats: bool = True) -> bool:
+        """Whether the subschema at ``loc`` accepts ``instance`` (each verdict computed once:
+        the engine asks the same question of the same candidates many times)."""
+        try:
+            key = (f"{loc.uri}#{loc.pointer}|{formats}", json.dumps(instance, sort_keys=True))
+        except (TypeError, ValueError, RecursionError):
+            return self._is_valid(loc, instance, formats)
+        found = self._verdicts.get(key)
+        if found is None:
+            if len(self._verdicts) >= _MAX_VERDICTS:
+                self._verdicts.clear()
+            found = self._verdicts[key] = self._is_valid(loc, instance, formats)
+        return found
+
+    def _is_valid(self, loc: Location, instance: Any, formats: bool) -> bool:
         try:
             return bool(self.validator(loc, formats=formats).is_valid(instance))
         except (referencing.exceptions.Unresolvable, RecursionError):

@@ -123,6 +123,7 @@ class Node:
     also: list[Location] = field(default_factory=list)  # further raw nodes this one conjoins
     remote: str | None = None  # an opaque reference to a document outside the set
     ready: bool = False
+    copied: bool = False  # made by the engine (copy_node), not read from a document
 
     @property
     def is_true(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from typing import Any
 
@@ -157,14 +158,59 @@ def check_schema(where: str, contents: Any, dialect: str) -> None:
                 place = join(_deepest(error).absolute_path, pointer)
                 raise SchemaError(f"{where}#{place}: {_message(_deepest(error), dialect)}")
             continue
-        try:
-            jsonschema_rs.meta.validate({**piece, "$schema": uri})
-        except jsonschema_rs.ValidationError as err:
+        err = _meta_error({**piece, "$schema": uri})
+        if err is not None:
             place = join([str(p) for p in err.instance_path], pointer)
             first = str(err).splitlines()[0] if str(err) else "invalid"
             raise SchemaError(
                 f"{where}#{place}: not a valid {dialect} schema: {_short(first, 160)}"
             ) from None
+
+
+def _meta_error(piece: dict[str, Any]) -> jsonschema_rs.ValidationError | None:
+    """The first metaschema error of ``piece`` by jsonschema-rs, but for its "regex" format:
+    a pattern ECMA-262 accepts without the ``u`` flag (Annex B: a lone ``]`` or ``{``, an
+    identity escape such as ``\\@``) is valid; ``regex_error`` (regress) decides, and such a
+    pattern is set aside (on a copy) so the rest of the piece is still checked."""
+    copied = False
+    while True:
+        try:
+            jsonschema_rs.meta.validate(piece)
+        except jsonschema_rs.ValidationError as err:
+            kind = err.kind
+            is_regex = isinstance(kind, jsonschema_rs.ValidationErrorKind.Format) and (
+                kind.format == "regex"
+            )
+            if not (is_regex and isinstance(err.instance, str)):
+                return err
+            if regex_error(err.instance) is not None:
+                return err
+            if not copied:
+                piece, copied = copy.deepcopy(piece), True
+            if not _set_aside(piece, list(err.instance_path), err.instance):
+                return err
+            continue
+        return None
+
+
+def _set_aside(piece: Any, path: list[str | int], pattern: str) -> bool:
+    """Replace the pattern at ``path`` (a value, or a key of the object there) by one every
+    engine accepts; False when it is not found (nothing changed)."""
+    parent: Any = None
+    node: Any = piece
+    for step in path:
+        try:
+            parent, node = node, node[step]
+        except (KeyError, IndexError, TypeError):
+            return False
+    if node == pattern and parent is not None:
+        parent[path[-1]] = "a"
+        return True
+    if isinstance(node, dict) and pattern in node:
+        fresh = next(f"a{i}" for i in range(len(node) + 1) if f"a{i}" not in node)
+        node[fresh] = node.pop(pattern)
+        return True
+    return False
 
 
 def _check_patterns(node: dict[str, Any], pointer: str, where: str) -> None:

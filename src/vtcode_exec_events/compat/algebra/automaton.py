@@ -5,7 +5,15 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-__all__ = ["MAX_CODE", "Automaton", "Parser", "Ranges", "RegexError", "Unsupported"]
+__all__ = [
+    "MAX_CODE",
+    "Automaton",
+    "Parser",
+    "Ranges",
+    "RegexError",
+    "Unsupported",
+    "contains_code",
+]
 
 MAX_CODE = 0x10FFFF
 _MAX_STATES = 4_000
@@ -103,7 +111,7 @@ class Automaton:
         out: set[int] = set()
         for s in states:
             for ranges, t in self.edges[s]:
-                if _contains(ranges, code):
+                if contains_code(ranges, code):
                     out.add(t)
         return out
 
@@ -122,7 +130,8 @@ class Automaton:
         return False
 
 
-def _contains(ranges: Ranges, code: int) -> bool:
+def contains_code(ranges: Ranges, code: int) -> bool:
+    """Whether ``code`` lies in one of the sorted disjoint ``ranges``."""
     i = bisect_right(ranges, (code, MAX_CODE + 1)) - 1
     return i >= 0 and ranges[i][0] <= code <= ranges[i][1]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 from vtcode_exec_events.compat.loader import Location
@@ -19,6 +20,7 @@ __all__ = [
     "json_type",
     "restrict",
     "shallow",
+    "shape",
     "strip_annotations",
     "true_node",
     "unwrap",
@@ -55,7 +57,55 @@ def copy_node(x: Node) -> Node:
         also=list(x.also),
     )
     n.ready = True
+    n.copied = True
     return n
+
+
+def shape(x: Node, seen: dict[int, tuple[Node, Hashable]]) -> Hashable:
+    """The identity of ``x`` for memo and cycle checks: a node read from a document is itself;
+    a copy the engine made (a union branch conjoined with its siblings, a restriction) is its
+    content, so the copies one recursive definition yields at each visit are one pair and a
+    recursion through them closes coinductively. ``seen`` holds each copy (alive) with its key."""
+    if not x.copied:
+        return id(x)
+    hit = seen.get(id(x))
+    if hit is not None:
+        return hit[1]
+    try:
+        key: Hashable = (
+            x.loc.uri,
+            x.loc.pointer,
+            x.display,
+            x.false,
+            x.types,
+            x.enum_key,
+            _content(x.enum, seen),
+            _content(x.kw, seen),
+            tuple((kind, _content(ms, seen)) for kind, ms in x.unions),
+            _content(x.allof, seen),
+            _content(x.not_, seen),
+            _content(x.cond, seen),
+            _content(x.annotations, seen),
+            _content(x.unknown, seen),
+            x.dynamic,
+            tuple((loc.uri, loc.pointer) for loc in x.also),
+            x.remote,
+        )
+        hash(key)
+    except (RecursionError, TypeError):  # too deep to describe, or unhashable: itself
+        key = id(x)
+    seen[id(x)] = (x, key)
+    return key
+
+
+def _content(value: Any, seen: dict[int, tuple[Node, Hashable]]) -> Hashable:
+    if isinstance(value, Node):
+        return ("node", shape(value, seen))
+    if isinstance(value, dict):
+        return ("dict", tuple((k, _content(v, seen)) for k, v in sorted(value.items())))
+    if isinstance(value, (list, tuple)):
+        return ("list", tuple(_content(v, seen) for v in value))
+    return (type(value).__name__, value)
 
 
 def restrict(x: Node, family: str) -> Node:

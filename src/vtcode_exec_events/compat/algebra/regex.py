@@ -23,6 +23,9 @@ from vtcode_exec_events.compat.algebra.automaton import (
     RegexError,
     Unsupported,
 )
+from vtcode_exec_events.compat.algebra.automaton import (
+    contains_code as _contains,
+)
 
 __all__ = [
     "MAX_BACKTRACK_SUBJECT",
@@ -79,6 +82,7 @@ def _backtracking(pattern: str) -> regress.Regex:
     return regress.Regex(pattern, _flags(pattern) or "")
 
 
+@lru_cache(maxsize=65536)
 def search(pattern: str, text: str) -> bool | None:
     """Whether ``pattern`` matches somewhere in ``text``: None when the pattern is invalid, or
     when it is outside the automaton subset and ``text`` is too long to match safely."""
@@ -104,36 +108,74 @@ def counterexample(p: str, q: str) -> tuple[bool, str | None] | None:
                     bounds.update((lo, hi + 1))
     cuts = sorted(bounds)
     reps = [_representative(lo, hi - 1) for lo, hi in pairwise(cuts)]
-
-    def initial(x: Automaton) -> frozenset[int]:
-        return x.closure({x.start}, at_start=True, at_end=False)
-
-    def accepts(x: Automaton, states: frozenset[int], first: bool) -> bool:
-        return x.accept in x.closure(set(states), at_start=first, at_end=True)
-
-    start = (initial(a), initial(b))
+    da, db = _Subsets(a, reps), _Subsets(b, reps)
+    start = (_AT_START, _AT_START)
     seen = {start: ""}
-    todo = deque([(start, True)])
+    todo = deque([start])
     while todo:
-        (sa, sb), first = todo.popleft()
+        sa, sb = todo.popleft()
         text = seen[(sa, sb)]
-        if accepts(a, sa, first) and not accepts(b, sb, first):
+        if da.accepts(sa) and not db.accepts(sb):
             return False, text
-        for code in reps:
-            na = a.step(sa, code)
-            nb = b.step(sb, code)
-            na.add(a.start)
-            nb.add(b.start)
-            key = (
-                a.closure(na, at_start=False, at_end=False),
-                b.closure(nb, at_start=False, at_end=False),
-            )
+        for k, code in enumerate(reps):
+            key = (da.step(sa, k), db.step(sb, k))
             if key not in seen:
                 if len(seen) > _MAX_PRODUCT:
                     return None
                 seen[key] = text + chr(code)
-                todo.append((key, False))
+                todo.append(key)
     return True, None
+
+
+#: the kernel of the subset automaton before the first character (``^`` still holds)
+_AT_START: frozenset[int] = frozenset({-1})
+
+
+class _Subsets:
+    """The subset construction of an unanchored search, built lazily. A state is a *kernel*:
+    the NFA states a character led to, plus the search start (``-1`` before the text, where
+    ``^`` holds); the moves of each kernel state on each character class (through its free
+    moves) and each acceptance test are computed once, so the product of two patterns costs
+    set unions of small kernels, not automaton steps."""
+
+    def __init__(self, auto: Automaton, reps: list[int]) -> None:
+        self.auto = auto
+        self.reps = reps
+        self._next: dict[tuple[frozenset[int], int], frozenset[int]] = {}
+        self._accepts: dict[frozenset[int], bool] = {}
+        self._rows: dict[int, list[frozenset[int]]] = {}
+
+    def step(self, kernel: frozenset[int], k: int) -> frozenset[int]:
+        key = (kernel, k)
+        found = self._next.get(key)
+        if found is None:
+            out = {self.auto.start}
+            for s in kernel:
+                out |= self._moves(s)[k]
+            found = self._next[key] = frozenset(out)
+        return found
+
+    def _moves(self, s: int) -> list[frozenset[int]]:
+        """Where kernel state ``s`` goes on each character class (computed once per state)."""
+        row = self._rows.get(s)
+        if row is None:
+            auto = self.auto
+            free = auto.closure({auto.start if s < 0 else s}, at_start=s < 0, at_end=False)
+            edges = [edge for u in free for edge in auto.edges[u]]
+            row = [
+                frozenset(t for ranges, t in edges if _contains(ranges, code)) for code in self.reps
+            ]
+            self._rows[s] = row
+        return row
+
+    def accepts(self, kernel: frozenset[int]) -> bool:
+        found = self._accepts.get(kernel)
+        if found is None:
+            auto = self.auto
+            states = {auto.start if s < 0 else s for s in kernel}
+            closed = auto.closure(states, at_start=kernel == _AT_START, at_end=True)
+            found = self._accepts[kernel] = auto.accept in closed
+        return found
 
 
 def _representative(lo: int, hi: int) -> int:

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 from vtcode_exec_events.compat.algebra.cycles import check_cycles
-from vtcode_exec_events.compat.algebra.nodes import TRUE_LOC, is_false_like, true_node, unwrap
+from vtcode_exec_events.compat.algebra.nodes import (
+    TRUE_LOC,
+    is_false_like,
+    shape,
+    true_node,
+    unwrap,
+)
 from vtcode_exec_events.compat.diff import annotation, arrays, logic, objects, scalars, unions
 from vtcode_exec_events.compat.diff.change import Change, Path
 from vtcode_exec_events.compat.diff.results import EMPTY, Out, Result
@@ -43,11 +50,13 @@ class Differ:
         )
         self.required_default_ok = required_default_ok
         self.TRUE = true_node()
-        # memo and cycle bookkeeping, keyed by the node objects (which keeps them alive)
-        self._memo: dict[tuple[Node, Node], Result] = {}
-        self._active: set[tuple[Node, Node]] = set()
-        self._assumed: set[tuple[Node, Node]] = set()
-        self._known_failed: dict[tuple[Node, Node], Result] = {}
+        # memo and cycle bookkeeping, keyed by node shapes (nodes.shape: a document's node is
+        # itself, an engine-made copy its content; ``_shapes`` keeps the copies alive)
+        self._memo: dict[tuple[Hashable, Hashable], Result] = {}
+        self._active: set[tuple[Hashable, Hashable]] = set()
+        self._assumed: set[tuple[Hashable, Hashable]] = set()
+        self._known_failed: dict[tuple[Hashable, Hashable], Result] = {}
+        self._shapes: dict[int, tuple[Node, Hashable]] = {}
         self.iterations = 0
         self.steps = 0
 
@@ -155,7 +164,7 @@ class Differ:
         compatible until the fixpoint says otherwise)."""
         a = unwrap(a)
         b = unwrap(b)
-        key = (a, b)
+        key = (shape(a, self._shapes), shape(b, self._shapes))
         memo = self._memo.get(key)
         if memo is not None:
             return memo
