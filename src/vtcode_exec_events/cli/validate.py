@@ -106,6 +106,13 @@ def _check_version(ctx: click.Context, param: click.Parameter, value: str | None
     default=None,
     help="Force the progress bar on or off (default: on a terminal, for large inputs).",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="local: this machine; ray: Ray Data (RAY_ADDRESS, else a local cluster of --jobs CPUs).",
+)
 def command(
     paths: tuple[str, ...],
     schema_version: str | None,
@@ -113,6 +120,7 @@ def command(
     fmt: str,
     jobs: int,
     progress: bool | None,
+    engine: str,
 ) -> None:
     """Validate JSONL event logs (.jsonl, .jsonl.gz, or - for standard input).
 
@@ -131,16 +139,21 @@ def command(
             reporter: Reporter = (
                 JsonReporter(sys.stdout) if fmt == "json" else TextReporter(sys.stdout)
             )
-            with _progress(_input_size(paths), progress) as advance:
-                summary = validate_paths(
-                    list(paths),
-                    schema_version=schema_version,
-                    strict=strict,
-                    jobs=jobs,
-                    on_issue=reporter.issue,
-                    on_progress=advance,
-                    keep_issues=False,
-                )
+            if engine == "ray":
+                from vtcode_exec_events.cli.export import validate_with_ray
+
+                summary = validate_with_ray(paths, schema_version, strict, jobs, reporter.issue)
+            else:
+                with _progress(_input_size(paths), progress) as advance:
+                    summary = validate_paths(
+                        list(paths),
+                        schema_version=schema_version,
+                        strict=strict,
+                        jobs=jobs,
+                        on_issue=reporter.issue,
+                        on_progress=advance,
+                        keep_issues=False,
+                    )
             reporter.finish(summary)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
