@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 
 from vtcode_exec_events.arrow import export as arrow_export
+from vtcode_exec_events.arrow.sources import LOG_SUFFIXES
 
 __all__ = ["SESSIONS_SQL", "Failure", "connect", "is_parquet", "sessions"]
 
@@ -65,14 +66,11 @@ main AS (
             AND item_type = 'command_execution'
             AND (status IS DISTINCT FROM 'completed' OR coalesce(exit_code, 0) <> 0))
             AS commands_failed,
-        coalesce(sum(input_tokens) FILTER (WHERE valid AND type IN ('turn.completed', 'turn.failed')), 0)
-            AS input_tokens,
-        coalesce(sum(cached_input_tokens) FILTER (WHERE valid AND type IN ('turn.completed', 'turn.failed')), 0)
-            AS cache_read_tokens,
-        coalesce(sum(cache_creation_tokens) FILTER (WHERE valid AND type IN ('turn.completed', 'turn.failed')), 0)
+        coalesce(sum(input_tokens) FILTER (WHERE {turn_usage}), 0) AS input_tokens,
+        coalesce(sum(cached_input_tokens) FILTER (WHERE {turn_usage}), 0) AS cache_read_tokens,
+        coalesce(sum(cache_creation_tokens) FILTER (WHERE {turn_usage}), 0)
             AS cache_creation_tokens,
-        coalesce(sum(output_tokens) FILTER (WHERE valid AND type IN ('turn.completed', 'turn.failed')), 0)
-            AS output_tokens,
+        coalesce(sum(output_tokens) FILTER (WHERE {turn_usage}), 0) AS output_tokens,
         sum(total_cost_usd) FILTER (WHERE valid AND type = 'thread.completed') AS cost_usd,
         arg_max(
             -- CASE: only valid thread.completed lines are decoded and parsed
@@ -98,7 +96,7 @@ FROM main
 LEFT JOIN kinds ON kinds.file = main.file AND kinds.thread_id IS NOT DISTINCT FROM main.thread_id
 LEFT JOIN exits ON exits.file = main.file AND exits.thread_id IS NOT DISTINCT FROM main.thread_id
 ORDER BY main.file, main.first_line
-"""
+""".replace("{turn_usage}", "valid AND type IN ('turn.completed', 'turn.failed')")
 
 
 def _parquet_files(path: str) -> list[str] | None:
@@ -114,7 +112,7 @@ def _parquet_files(path: str) -> list[str] | None:
         for name in sorted(names):
             if name.endswith(".parquet"):
                 found.append(os.path.join(root, name))
-            elif name.endswith(arrow_export.sources.LOG_SUFFIXES):
+            elif name.endswith(LOG_SUFFIXES):
                 return None
     return found or None
 
@@ -150,9 +148,7 @@ def connect(
     with tempfile.TemporaryDirectory(prefix="vtcode-exec-events-") as scratch:
         if logs:
             table = os.path.join(scratch, "events.parquet")
-            tally = arrow_export.export(
-                logs, table, schema_version=schema_version, strict=strict
-            )
+            tally = arrow_export.export(logs, table, schema_version=schema_version, strict=strict)
             failures.extend(tally.failures)
             parquet.append(table)
         con = duckdb.connect(config={"temp_directory": os.path.join(scratch, "duckdb")})

@@ -20,7 +20,12 @@ duckdb = pytest.importorskip("duckdb")
 def _expected(paths: list[Path]) -> dict[str, Any]:
     """Counts and token sums read straight from the logs (not through the package)."""
     lines = invalid_json = 0
-    tokens = {"input_tokens": 0, "cached_input_tokens": 0, "cache_creation_tokens": 0, "output_tokens": 0}
+    tokens = {
+        "input_tokens": 0,
+        "cached_input_tokens": 0,
+        "cache_creation_tokens": 0,
+        "output_tokens": 0,
+    }
     types: dict[str, int] = {}
     for path in paths:
         for raw in path.read_bytes().splitlines():
@@ -57,13 +62,26 @@ def test_export_dataset_partitioned_gzip_and_stdin(tmp_path: Path) -> None:
     gz.parent.mkdir()
     gz.write_bytes(gzip.compress((LOGS / "session.jsonl").read_bytes()))
     out = tmp_path / "ds"
-    done = cli("export", str(tmp_path / "in"), "-", "-o", str(out), "--partition-by", "valid",
-               stdin=(LOGS / "exec.jsonl").read_bytes())  # fmt: skip
+    done = cli(
+        "export",
+        str(tmp_path / "in"),
+        "-",
+        "-o",
+        str(out),
+        "--partition-by",
+        "valid",
+        stdin=(LOGS / "exec.jsonl").read_bytes(),
+    )
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in out.iterdir()) == ["valid=true"]
-    files = dict(duckdb.connect().execute(
-        f"SELECT file, count(*) FROM read_parquet('{out}/**/*.parquet', hive_partitioning=true) GROUP BY 1"
-    ).fetchall())  # fmt: skip
+    files = dict(
+        duckdb.connect()
+        .execute(
+            f"SELECT file, count(*) FROM read_parquet('{out}/**/*.parquet', "
+            "hive_partitioning=true) GROUP BY 1"
+        )
+        .fetchall()
+    )
     assert files == {str(gz): 32, "<stdin>": 15}
 
 
@@ -79,7 +97,8 @@ def test_export_to_stdout(fmt: str) -> None:
         import pyarrow as pa
 
         table = pa.ipc.open_stream(done.stdout).read_all()
-        assert table.num_rows == 15 and table.column("valid").to_pylist() == [True] * 15
+        assert table.num_rows == 15
+        assert table.column("valid").to_pylist() == [True] * 15
 
 
 def test_export_hostile_inputs_are_reported_escaped(tmp_path: Path) -> None:
@@ -91,14 +110,21 @@ def test_export_hostile_inputs_are_reported_escaped(tmp_path: Path) -> None:
     done = cli("export", str(evil), str(broken), str(tmp_path / "missing.jsonl"), "-o", str(out))
     assert done.returncode == 2
     err = done.stderr.decode()
-    assert "\x1b" not in err and "\x07" not in err
+    assert "\x1b" not in err
+    assert "\x07" not in err
     assert "evil\\e]0;owned\\x07.jsonl" not in err  # read fine: no error for it
     errors = [line for line in err.splitlines() if "error:" in line]
-    assert len(errors) == 2 and "broken.jsonl.gz" in errors[0] and "gzip" in errors[0]
+    assert len(errors) == 2
+    assert "broken.jsonl.gz" in errors[0]
+    assert "gzip" in errors[0]
     assert "missing.jsonl: no such file" in errors[1]
-    rows = duckdb.connect().execute(
-        f"SELECT file, line, valid, error_kind FROM '{out}' ORDER BY file, line NULLS LAST"
-    ).fetchall()
+    rows = (
+        duckdb.connect()
+        .execute(
+            f"SELECT file, line, valid, error_kind FROM '{out}' ORDER BY file, line NULLS LAST"
+        )
+        .fetchall()
+    )
     by_file: dict[str, list[Any]] = {}
     for file, line, valid, kind in rows:
         by_file.setdefault(os.path.basename(file), []).append((line, valid, kind))
@@ -107,7 +133,8 @@ def test_export_hostile_inputs_are_reported_escaped(tmp_path: Path) -> None:
     assert by_file["missing.jsonl"] == [(None, False, "io")]
     # sessions and query print the same escaped, never raw
     shown = cli("sessions", str(evil), "--format", "csv")
-    assert shown.returncode == 0 and b"\x1b" not in shown.stdout
+    assert shown.returncode == 0
+    assert b"\x1b" not in shown.stdout
     assert b"evil\\e]0;owned\\x07.jsonl,\\e[2J," in shown.stdout
 
 
@@ -123,9 +150,11 @@ def test_huge_line_is_bounded(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-500:]
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     assert peak_kib < 1 << 20  # under 1 GiB for a 64 MiB line
-    got = duckdb.connect().execute(
-        f"SELECT line, valid, octet_length(raw) FROM '{out}' ORDER BY line"
-    ).fetchall()
+    got = (
+        duckdb.connect()
+        .execute(f"SELECT line, valid, octet_length(raw) FROM '{out}' ORDER BY line")
+        .fetchall()
+    )
     sizes = [len(line) for line in big.read_bytes().split(b"\n")[:2]]
     assert got == [(1, True, sizes[0]), (2, True, sizes[1])]
 
@@ -136,15 +165,22 @@ def test_sessions_formats() -> None:
     rows = [json.loads(line) for line in done.stdout.splitlines()]
     assert [r["thread_id"] for r in rows] == ["thread-9c21", "thread-7f3a"]
     first, second = rows
-    assert first["turns"] == 2 and first["turns_failed"] == 1
-    assert first["exit_codes"] == {"0": 1, "1": 1} and first["commands_failed"] == 1
-    assert first["input_tokens"] == 4000 and first["cache_read_tokens"] == 1600
+    assert first["turns"] == 2
+    assert first["turns_failed"] == 1
+    assert first["exit_codes"] == {"0": 1, "1": 1}
+    assert first["commands_failed"] == 1
+    assert first["input_tokens"] == 4000
+    assert first["cache_read_tokens"] == 1600
     assert first["outcome"] == "incomplete (turn failed)"
-    assert second["outcome"] == "success" and second["cost_usd"] == 0.0841
-    assert second["input_tokens"] == 14900 and second["cache_creation_tokens"] == 4800
-    assert second["items_by_kind"]["tool_invocation"] == 2 and second["tool_failures"] == 1
+    assert second["outcome"] == "success"
+    assert second["cost_usd"] == 0.0841
+    assert second["input_tokens"] == 14900
+    assert second["cache_creation_tokens"] == 4800
+    assert second["items_by_kind"]["tool_invocation"] == 2
+    assert second["tool_failures"] == 1
     table = cli("sessions", str(LOGS))
-    assert table.returncode == 0 and b"thread-7f3a" in table.stdout
+    assert table.returncode == 0
+    assert b"thread-7f3a" in table.stdout
     header = cli("sessions", str(LOGS), "--format", "csv").stdout.splitlines()[0]
     assert header.startswith(b"file,thread_id,turns,turns_failed,items,items_by_kind,")
 
@@ -160,11 +196,14 @@ def test_query_over_logs_and_parquet(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "sql", ["SELECT nonsense FROM events", "DROP TABLE nope", "SELECT 1/0::INTEGER + 'x'", "\x1b[31m"]
+    "sql",
+    ["SELECT nonsense FROM events", "DROP TABLE nope", "SELECT 1/0::INTEGER + 'x'", "\x1b[31m"],
 )
 def test_sql_errors_are_one_line(sql: str) -> None:
     done = cli("query", str(LOGS / "exec.jsonl"), sql)
     assert done.returncode == 2
     err = done.stderr.decode()
     assert err.startswith("vtcode-exec-events: error: query failed: ")
-    assert err.count("\n") == 1 and "Traceback" not in err and "\x1b" not in err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+    assert "\x1b" not in err

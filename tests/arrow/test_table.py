@@ -41,7 +41,9 @@ def _table_issues(table: pa.Table) -> list[tuple[Any, ...]]:
         if row["line"] is None:
             continue
         for i in row["issues"] or []:
-            out.append((row["file"], row["line"], i["pointer"], i["message"], i["kind"], i["severity"]))
+            out.append(
+                (row["file"], row["line"], i["pointer"], i["message"], i["kind"], i["severity"])
+            )
     return out
 
 
@@ -70,37 +72,57 @@ def test_exec_log_rows() -> None:
     table = _table(LOGS / "exec.jsonl")
     rows = table.select(["line", "type", "thread_id", "turn_index", "exit_code", "input_tokens"])
     got = {r["line"]: r for r in rows.to_pylist()}
-    assert got[1] == {"line": 1, "type": "thread.started", "thread_id": "thread-9c21",
-                      "turn_index": None, "exit_code": None, "input_tokens": None}  # fmt: skip
-    assert got[8]["exit_code"] == 1 and got[8]["turn_index"] == 0
-    assert got[11]["input_tokens"] == 3200 and got[11]["turn_index"] == 0
+    assert got[1] == {
+        "line": 1,
+        "type": "thread.started",
+        "thread_id": "thread-9c21",
+        "turn_index": None,
+        "exit_code": None,
+        "input_tokens": None,
+    }
+    assert got[8]["exit_code"] == 1
+    assert got[8]["turn_index"] == 0
+    assert got[11]["input_tokens"] == 3200
+    assert got[11]["turn_index"] == 0
     assert got[12]["turn_index"] is None  # between turns
-    assert got[15]["turn_index"] == 1 and got[15]["input_tokens"] == 800
+    assert got[15]["turn_index"] == 1
+    assert got[15]["input_tokens"] == 800
     assert table.column("thread_id").to_pylist() == ["thread-9c21"] * 15
 
 
 def test_envelope_and_bare_fields_agree() -> None:
-    bare = b'{"type":"item.completed","item":{"id":"i","type":"command_execution","command":"ls","aggregated_output":"","exit_code":2,"status":"failed"}}'
+    bare = (
+        b'{"type":"item.completed","item":{"id":"i","type":"command_execution",'
+        b'"command":"ls","aggregated_output":"","exit_code":2,"status":"failed"}}'
+    )
     wrapped = b'{"schema_version":"0.11.0","event":' + bare + b"}"
     batch = lines_to_batch([bare, wrapped])
     rows = batch.drop_columns(["raw", "line"]).to_pylist()
     assert rows[0] == rows[1]
-    assert rows[0]["command"] == "ls" and rows[0]["exit_code"] == 2 and rows[0]["status"] == "failed"
+    assert rows[0]["command"] == "ls"
+    assert rows[0]["exit_code"] == 2
+    assert rows[0]["status"] == "failed"
 
 
 def test_wrong_types_on_invalid_lines_are_null() -> None:
     batch = lines_to_batch(
-        [b'{"type":"item.completed","item":{"id":7,"type":"command_execution","command":["x"],"exit_code":"1"}}',
-         b'{"type":"turn.completed","usage":{"input_tokens":-1,"cached_input_tokens":99999999999999999999}}']
-    )  # fmt: skip
+        [
+            b'{"type":"item.completed","item":{"id":7,"type":"command_execution","command":["x"],"exit_code":"1"}}',
+            b'{"type":"turn.completed","usage":{"input_tokens":-1,"cached_input_tokens":99999999999999999999}}',
+        ]
+    )
     rows = batch.to_pylist()
     assert [r["valid"] for r in rows] == [False, False]
-    assert rows[0]["item_id"] is None and rows[0]["command"] is None and rows[0]["exit_code"] is None
-    assert rows[1]["input_tokens"] == -1 and rows[1]["cached_input_tokens"] is None
+    assert rows[0]["item_id"] is None
+    assert rows[0]["command"] is None
+    assert rows[0]["exit_code"] is None
+    assert rows[1]["input_tokens"] == -1
+    assert rows[1]["cached_input_tokens"] is None
 
 
-_EVENTS = [line for line in (LOGS / "exec.jsonl").read_bytes().splitlines()] + [
-    line for line in (LOGS / "session.jsonl").read_bytes().splitlines()
+_EVENTS = [
+    *(LOGS / "exec.jsonl").read_bytes().splitlines(),
+    *(LOGS / "session.jsonl").read_bytes().splitlines(),
 ]
 _LINE = st.one_of(
     st.sampled_from(_EVENTS),
@@ -142,12 +164,16 @@ def test_map_batches_equals_reading_the_files(tmp_path: Path) -> None:
     table, paths = _files(tmp_path)
     got = pa.concat_tables(list(map_batches(table)))  # Ray's shape: a table in, tables out
     want = pa.concat_tables(
-        [pa.Table.from_batches(list(file_batches(Source(n, str(p)), Checker())), SCHEMA)
-         for n, p in paths.items()]
-    )  # fmt: skip
+        [
+            pa.Table.from_batches(list(file_batches(Source(n, str(p)), Checker())), SCHEMA)
+            for n, p in paths.items()
+        ]
+    )
     assert got.equals(want)
     last = got.slice(got.num_rows - 1).to_pylist()[0]
-    assert last["line"] is None and last["error_kind"] == "io" and "gzip" in last["error_message"]
+    assert last["line"] is None
+    assert last["error_kind"] == "io"
+    assert "gzip" in last["error_message"]
 
 
 def test_map_batches_spark_shape_and_options(tmp_path: Path) -> None:

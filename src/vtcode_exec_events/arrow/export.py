@@ -40,7 +40,9 @@ class Tally:
         self.lines += batch.num_rows - broken
         self.invalid += batch.num_rows - broken - (pc.sum(batch.column("valid")).as_py() or 0)
         if broken:
-            for row in batch.filter(pc.is_null(lines)).select(["file", "error_message"]).to_pylist():
+            for row in (
+                batch.filter(pc.is_null(lines)).select(["file", "error_message"]).to_pylist()
+            ):
                 self.failures.append(Failure(row["file"], row["error_message"]))
 
 

@@ -11,21 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import lru_cache
-from typing import overload
+from typing import Any, TypeAlias
 
 import pyarrow as pa
 
 from vtcode_exec_events.arrow.schema import SCHEMA
 from vtcode_exec_events.arrow.sources import bytes_batches
-from vtcode_exec_events.validate import Checker
-from vtcode_exec_events.validate import reader
+from vtcode_exec_events.validate import Checker, reader
 
 __all__ = ["CONTENT_COLUMNS", "map_batches", "map_batches_with"]
 
 #: Where a file's bytes may be: Ray Data's column name, Spark's.
 CONTENT_COLUMNS = ("bytes", "content")
 
-Batch = pa.RecordBatch | pa.Table
+#: A ``pyarrow.RecordBatch`` or ``pyarrow.Table`` (pyarrow ships no type information).
+Batch: TypeAlias = Any
 
 
 @lru_cache(maxsize=8)
@@ -57,12 +57,6 @@ def _one(
         yield from bytes_batches(reader.display_name(name), data or b"", checker)
 
 
-@overload
-def map_batches(batches: pa.Table) -> Iterator[pa.Table]: ...
-@overload
-def map_batches(batches: pa.RecordBatch) -> Iterator[pa.RecordBatch]: ...
-@overload
-def map_batches(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]: ...
 def map_batches(batches: Batch | Iterable[pa.RecordBatch]) -> Iterator[Batch]:
     """Events rows for whole files (default schema version, not strict); tables for a
     table, record batches for a record batch or an iterator of them.

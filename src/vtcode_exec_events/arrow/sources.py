@@ -20,8 +20,7 @@ import pyarrow as pa
 import pyarrow.fs as pafs
 
 from vtcode_exec_events.arrow.table import EventTable
-from vtcode_exec_events.validate import Checker
-from vtcode_exec_events.validate import reader
+from vtcode_exec_events.validate import Checker, reader
 
 __all__ = [
     "LOG_SUFFIXES",
@@ -72,10 +71,17 @@ def filesystem(url: str) -> tuple[pafs.FileSystem, str]:
         if url.startswith("s3://") and _endpoint():
             endpoint = _endpoint() or ""
             scheme, _, host = endpoint.rpartition("://")
+            keys = {
+                "access_key": os.environ.get("AWS_ACCESS_KEY_ID"),
+                "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY"),
+                "session_token": os.environ.get("AWS_SESSION_TOKEN"),
+            }
+            # Explicit keys travel with the filesystem when Ray pickles it to its workers.
             fs = pafs.S3FileSystem(
                 endpoint_override=host.rstrip("/"),
                 scheme=scheme or "https",
                 region=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"),
+                **{k: v for k, v in keys.items() if v},
             )
             return fs, url[len("s3://") :].rstrip("/")
         fs, path = pafs.FileSystem.from_uri(url)
@@ -113,7 +119,9 @@ def _expand_url(url: str) -> list[Source]:
     )
     if not files:
         raise SourceError(f"{reader.display_name(url)}: no {' or '.join(LOG_SUFFIXES)} files")
-    return [Source(reader.display_name(f"{scheme}://{f.path}"), f.path, f.size or 0, fs) for f in files]
+    return [
+        Source(reader.display_name(f"{scheme}://{f.path}"), f.path, f.size or 0, fs) for f in files
+    ]
 
 
 def _expand_local(path: str) -> list[Source]:
@@ -214,4 +222,4 @@ def file_batches(
 def bytes_batches(name: str, data: bytes, checker: Checker) -> Iterator[pa.RecordBatch]:
     """The rows of one whole file held in memory (plain or gzip)."""
     table = EventTable(name, checker)
-    yield from _batches(_input(io.BufferedReader(io.BytesIO(data))), table)  # type: ignore[arg-type]
+    yield from _batches(_input(io.BufferedReader(io.BytesIO(data))), table)

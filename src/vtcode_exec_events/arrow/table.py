@@ -277,7 +277,7 @@ class EventTable:
         threads: list[str | None] = []
         turns: list[int | None] = []
         thread, turn, count = self.thread_id, self.turn, self.turns
-        for ok, tag, mine in zip(valid, tags, own):
+        for ok, tag, mine in zip(valid, tags, own, strict=True):
             if ok and tag is not None and tag.startswith(("thread.", "turn.")):
                 if tag == "thread.started":
                     thread, turn, count = mine, None, 0
@@ -311,9 +311,9 @@ def _strip(lines: Sequence[bytes]) -> tuple[pa.BinaryArray, bytes]:
 
 
 def _slow_table(rows: list[tuple[Any, ...]]) -> pa.Table:
-    columns = list(zip(*rows)) if rows else [()] * len(_FIELDS)
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(_FIELDS)
     return pa.Table.from_arrays(
-        [pa.array(list(c), f.type) for c, f in zip(columns, _FIELDS)], schema=_FIELDS
+        [pa.array(list(c), f.type) for c, f in zip(columns, _FIELDS, strict=True)], schema=_FIELDS
     )
 
 

@@ -90,9 +90,7 @@ def _write_ndjson(batches: Iterable[pa.RecordBatch], stream: BinaryIO) -> int:
     return rows
 
 
-def _write_file(
-    batches: Iterable[pa.RecordBatch], out: str, fmt: str, compression: str
-) -> int:
+def _write_file(batches: Iterable[pa.RecordBatch], out: str, fmt: str, compression: str) -> int:
     rows = 0
     with _output(out) as stream:
         if fmt == "ndjson":
@@ -172,4 +170,3 @@ def write(
     if partition_by:
         raise ValueError("--partition-by needs a folder as output (a Parquet dataset)")
     return _write_file(batches, out, fmt, compression)
-

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-
 from typing import NoReturn
 
 import click
@@ -54,7 +53,9 @@ def validate_with_ray(
 
 
 @contextmanager
-def progress_bar(total: int, show: bool | None, what: str) -> Iterator[Callable[[int], None] | None]:
+def progress_bar(
+    total: int, show: bool | None, what: str
+) -> Iterator[Callable[[int], None] | None]:
     """Bytes read, on stderr when it is a terminal (or when ``show`` forces it)."""
     if not (sys.stderr.isatty() if show is None else show) or total <= 0:
         yield None
@@ -63,9 +64,13 @@ def progress_bar(total: int, show: bool | None, what: str) -> Iterator[Callable[
     from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
 
     bar = Progress(
-        what, BarColumn(), DownloadColumn(), TransferSpeedColumn(),
-        console=Console(stderr=True), transient=True,
-    )  # fmt: skip
+        what,
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
     task = bar.add_task(what, total=total)
     with bar:
         yield lambda n: bar.advance(task, n)
@@ -73,22 +78,56 @@ def progress_bar(total: int, show: bool | None, what: str) -> Iterator[Callable[
 
 @click.command("export")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option("-o", "--output", "out", required=True, metavar="OUT",
-              help="OUT.parquet: one file; a folder: a Parquet dataset; - : stdout (arrow, ndjson).")
-@click.option("--format", "fmt", type=click.Choice(["parquet", "arrow", "ndjson"]),
-              default="parquet", show_default=True, help="Output format.")
-@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
-              help="local: this process; ray: Ray Data (RAY_ADDRESS, else a local cluster).")
-@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
-              help="CPUs of a local Ray cluster (0: all).")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    required=True,
+    metavar="OUT",
+    help="OUT.parquet: one file; a folder: a Parquet dataset; - : stdout (arrow, ndjson).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["parquet", "arrow", "ndjson"]),
+    default="parquet",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="local: this process; ray: Ray Data (RAY_ADDRESS, else a local cluster).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    help="CPUs of a local Ray cluster (0: all).",
+)
 @click.option("--schema-version", metavar="V", help="Schema version for bare lines.")
 @click.option("--strict", is_flag=True, help="Warnings count as errors (valid = false).")
-@click.option("--partition-by", "partition_by", multiple=True, metavar="COLUMN",
-              help="Hive-partition a dataset folder by a column (repeatable).")
-@click.option("--compression", default="zstd", show_default=True,
-              type=click.Choice(["zstd", "snappy", "lz4", "gzip", "none"]))
-@click.option("--progress/--no-progress", default=None,
-              help="Progress on stderr (default: when stderr is a terminal).")
+@click.option(
+    "--partition-by",
+    "partition_by",
+    multiple=True,
+    metavar="COLUMN",
+    help="Hive-partition a dataset folder by a column (repeatable).",
+)
+@click.option(
+    "--compression",
+    default="zstd",
+    show_default=True,
+    type=click.Choice(["zstd", "snappy", "lz4", "gzip", "none"]),
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress on stderr (default: when stderr is a terminal).",
+)
 def command(
     paths: tuple[str, ...],
     out: str,
@@ -123,18 +162,30 @@ def command(
             if "-" in paths:
                 fail("--engine ray reads files and object storage, not standard input (-)")
             tally = ray_engine.export(
-                list(paths), out, fmt=fmt, schema_version=schema_version, strict=strict,
-                partition_by=partition_by, compression=compression, cpus=jobs or None,
-            )  # fmt: skip
+                list(paths),
+                out,
+                fmt=fmt,
+                schema_version=schema_version,
+                strict=strict,
+                partition_by=partition_by,
+                compression=compression,
+                cpus=jobs or None,
+            )
         else:
             total = sum(
                 s.size for s in sources.expand(list(paths)) if isinstance(s, sources.Source)
             )
             with reader_may_leave(), progress_bar(total, progress, "exporting") as advance:
                 tally = export.export(
-                    list(paths), out, fmt=fmt, schema_version=schema_version, strict=strict,
-                    partition_by=partition_by, compression=compression, progress=advance,
-                )  # fmt: skip
+                    list(paths),
+                    out,
+                    fmt=fmt,
+                    schema_version=schema_version,
+                    strict=strict,
+                    partition_by=partition_by,
+                    compression=compression,
+                    progress=advance,
+                )
     except UnknownSchemaVersion as exc:
         raise click.BadParameter(str(exc), param_hint="--schema-version") from None
     except (OSError, ValueError) as exc:
@@ -154,5 +205,3 @@ def command(
             err=True,
         )
     sys.exit(2 if tally.failures else 0)
-
-

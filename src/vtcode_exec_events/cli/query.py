@@ -38,8 +38,10 @@ def _cell(value: Any) -> str:
 def _json_value(value: Any) -> Any:
     if isinstance(value, (bytes, bytearray, memoryview)):
         return bytes(value).decode("utf-8", "replace")
-    if isinstance(value, list) and value and all(
-        isinstance(v, dict) and len(v) == 2 for v in value
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(v, dict) and len(v) == 2 for v in value)
     ):
         return {str(k): n for k, n in (tuple(v.values()) for v in value)}
     return value
@@ -51,7 +53,7 @@ def write_rows(names: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str) ->
     out = sys.stdout
     if fmt == "json":
         for row in rows:
-            item = {n: _json_value(v) for n, v in zip(names, row)}
+            item = {n: _json_value(v) for n, v in zip(names, row, strict=False)}
             out.write(orjson.dumps(item, default=str).decode() + "\n")
             count += 1
     elif fmt == "csv":

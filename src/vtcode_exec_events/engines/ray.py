@@ -84,7 +84,9 @@ def _plan(
             remote.append(found)
     filesystems = {type(s.fs).__name__ for s in remote if s.fs is not None}
     if len(filesystems) > 1 or (filesystems and any(s.fs is None for s in remote)):
-        raise EngineError("--engine ray reads one kind of storage per run (local or one URL scheme)")
+        raise EngineError(
+            "--engine ray reads one kind of storage per run (local or one URL scheme)"
+        )
     return remote, here
 
 
@@ -100,7 +102,7 @@ def dataset(
 
     fs = files[0].fs if files else None
     paths = [s.path if s.fs is not None else os.path.abspath(s.path) for s in files]
-    names = {p: s.name for p, s in zip(paths, files)}
+    names = {p: s.name for p, s in zip(paths, files, strict=True)}
     read = ray.data.read_binary_files(
         paths,
         include_paths=True,
@@ -152,12 +154,21 @@ def export(
             for batch in here:
                 tally.count(batch)
             if here:
-                writers.write(iter(here), os.path.join(out, "driver"), fmt=fmt,
-                              partition_by=partition_by, compression=compression)  # fmt: skip
+                writers.write(
+                    iter(here),
+                    os.path.join(out, "driver"),
+                    fmt=fmt,
+                    partition_by=partition_by,
+                    compression=compression,
+                )
             for batch in _count_written(target, fs):
                 tally.count(batch)
             return tally
-        batches = _batches(dataset(files, schema_version=schema_version, strict=strict)) if files else iter(())
+        batches = (
+            _batches(dataset(files, schema_version=schema_version, strict=strict))
+            if files
+            else iter(())
+        )
 
         def counted() -> Iterator[pa.RecordBatch]:
             for batch in [*here]:
@@ -181,8 +192,7 @@ def _count_written(target: str, fs: Any) -> Iterator[pa.RecordBatch]:
 
     written = pads.dataset(target, filesystem=fs, format="parquet", partitioning="hive")
     columns = ["file", "line", "valid", "error_message"]
-    for batch in written.to_batches(columns=columns):
-        yield batch
+    yield from written.to_batches(columns=columns)
 
 
 def validate_paths(
@@ -200,7 +210,9 @@ def validate_paths(
     files, here = _plan(paths, checker, tally)
     if tally.failures:
         raise EngineError(tally.failures[0].message)
-    order = {s.name: n for n, s in enumerate(sources.expand(paths)) if isinstance(s, sources.Source)}
+    order = {
+        s.name: n for n, s in enumerate(sources.expand(paths)) if isinstance(s, sources.Source)
+    }
     summary = Summary(files=[FileResult(path=name) for name in order])
     columns = ["file", "line", "valid", "issues"]
     init(cpus)
