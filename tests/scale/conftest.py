@@ -39,22 +39,14 @@ def ray_address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     # One explicit auth mode for the cluster and every client the tests start.
     os.environ["RAY_AUTH_MODE"] = "disabled"
     env = {**os.environ, "RAY_raylet_start_wait_time_s": "180"}
-    started = subprocess.run(
-        [
-            ray,
-            "start",
-            "--head",
-            f"--port={port}",
-            "--num-cpus=2",
-            "--include-dashboard=false",
-            "--node-ip-address=127.0.0.1",
-            "--disable-usage-stats",
-        ],
-        capture_output=True,
-        timeout=600,
-        env=env,
-        check=False,
-    )
+    command = [ray, "start", "--head", f"--port={port}", "--num-cpus=2",
+               "--include-dashboard=false", "--node-ip-address=127.0.0.1",
+               "--disable-usage-stats"]  # fmt: skip
+    for _ in range(3):  # a loaded machine can make the raylet give up on its agents
+        started = subprocess.run(command, capture_output=True, timeout=600, env=env, check=False)
+        if started.returncode == 0:
+            break
+        subprocess.run([ray, "stop", "--force"], capture_output=True, timeout=120, check=False)
     assert started.returncode == 0, started.stderr[-2000:]
     try:
         yield f"127.0.0.1:{port}"

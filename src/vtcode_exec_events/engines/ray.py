@@ -29,6 +29,9 @@ __all__ = ["EngineError", "dataset", "export", "init", "validate_paths"]
 
 #: Files per ``map_batches`` call.
 FILES_PER_BATCH = 4
+#: Most read tasks per job: files are grouped into at most this many blocks (a block holds
+#: whole files), so millions of small files do not become millions of tasks.
+MAX_READ_TASKS = 4096
 
 
 class EngineError(VtcodeExecEventsError, RuntimeError):
@@ -108,7 +111,7 @@ def dataset(
         include_paths=True,
         filesystem=fs,
         arrow_open_stream_args={"compression": None},  # gzip is ours to decode, errors too
-        override_num_blocks=max(1, len(paths)),
+        override_num_blocks=max(1, min(len(paths), MAX_READ_TASKS)),
     )
     mapper = map_batches_with(
         schema_version=schema_version, strict=strict, names=names, columns=columns
