@@ -195,10 +195,7 @@ def test_query_over_logs_and_parquet(tmp_path: Path) -> None:
     assert cli("query", str(out), sql, "--format", "csv").stdout == over_logs.stdout
 
 
-@pytest.mark.parametrize(
-    "sql",
-    ["SELECT nonsense FROM events", "DROP TABLE nope", "SELECT 1/0::INTEGER + 'x'", "\x1b[31m"],
-)
+@pytest.mark.parametrize("sql", ["SELECT nonsense FROM events", "DROP TABLE nope; \x1b[31m"])
 def test_sql_errors_are_one_line(sql: str) -> None:
     done = cli("query", str(LOGS / "exec.jsonl"), sql)
     assert done.returncode == 2
