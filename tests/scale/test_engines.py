@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -123,8 +124,10 @@ def filesystem_with(env: dict[str, str], url: str):  # type: ignore[no-untyped-d
 
 
 @pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
-def test_spark_map_in_arrow_recipe(tmp_path: Path) -> None:
+def test_spark_map_in_arrow_recipe(monkeypatch: pytest.MonkeyPatch) -> None:
     pyspark = pytest.importorskip("pyspark")
+    # Spark's Python workers must import the package: run them on this interpreter.
+    monkeypatch.setenv("PYSPARK_PYTHON", sys.executable)
     from pyspark.sql import SparkSession
 
     from vtcode_exec_events.arrow import SPARK_DDL, map_batches
