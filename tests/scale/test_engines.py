@@ -5,10 +5,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
+pytest.importorskip("ray")
+pytest.importorskip("pyarrow")
+
 import pyarrow as pa
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
-import pytest
 
 from tests.arrow.conftest import CORPUS, LOGS, cli
 from tests.scale.conftest import local_copy
