@@ -16,12 +16,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("pyarrow")
-pytest.importorskip("ray")
-
 from tests.arrow.conftest import LOGS, MALFORMED
-
-pytestmark = pytest.mark.scale
 
 
 def _free_port() -> int:
