@@ -176,3 +176,17 @@ def bounds(session: nox.Session) -> None:
     session.install("-e", ".", *_group("test"))
     session.env["VTCODE_BOUNDS_FULL"] = "1"
     session.run("pytest", "tests/output/test_bounds.py", *session.posargs)
+
+
+@nox.session(default=False)
+def scale(session: nox.Session) -> None:
+    """Ray Data on a local 2-CPU cluster, S3 through a moto server over HTTP, Spark mapInArrow."""
+    session.install("-e", ".", *_group("scale"))
+    session.run("pytest", "tests/scale", "-p", "no:cacheprovider", *session.posargs)
+
+
+@nox.session(default=False)
+def bench_scale(session: nox.Session) -> None:
+    """Events/s per core for the local and Ray engines, Ray's fixed costs, export/validate."""
+    session.install("-e", ".[arrow,ray]")
+    session.run("python", "benchmarks/scale/run.py", *session.posargs)

@@ -14,9 +14,12 @@ __all__ = ["COMMANDS", "main"]
 #: Every subcommand: name -> "module:attribute" of its click command. A new command is one line.
 COMMANDS: dict[str, str] = {
     "compat": "vtcode_exec_events.cli.compat:command",
+    "export": "vtcode_exec_events.cli.export:command",
     "otel": "vtcode_exec_events.cli.otel:command",
+    "query": "vtcode_exec_events.cli.query:command",
     "replay": "vtcode_exec_events.cli.replay:command",
     "schema": "vtcode_exec_events.cli.schema:group",
+    "sessions": "vtcode_exec_events.cli.sessions:command",
     "stats": "vtcode_exec_events.cli.stats:command",
     "trace": "vtcode_exec_events.cli.trace:command",
     "validate": "vtcode_exec_events.cli.validate:command",
