@@ -139,24 +139,29 @@ def test_export_hostile_inputs_are_reported_escaped(tmp_path: Path) -> None:
 
 
 def test_huge_line_is_bounded(tmp_path: Path) -> None:
+    """A line just under the maximum line size is kept whole; one over it is skipped
+    unread (invalid, kind ``size``, ``raw`` null), and the next line is still read."""
+    head = b'{"type":"item.completed","item":{"id":"x","type":"agent_message","text":"'
     big = tmp_path / "big.jsonl"
     with big.open("wb") as f:
-        f.write(b'{"type":"item.completed","item":{"id":"x","type":"agent_message","text":"')
-        f.write(b"a" * (64 << 20))
-        f.write(b'"}}\n{"type":"turn.started"}\n')
+        f.write(head + b"a" * ((64 << 20) - 200) + b'"}}\n')
+        f.write(head + b"a" * (64 << 20) + b'"}}\n{"type":"turn.started"}\n')
     out = tmp_path / "big.parquet"
     # Arrow reserves address space generously: the bound that matters is resident memory.
     done = cli("export", str(big), "-o", str(out), memory=16 << 30, timeout=300)
     assert done.returncode == 0, done.stderr[-500:]
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    assert peak_kib < 1 << 20  # under 1 GiB for a 64 MiB line
+    assert peak_kib < 1 << 20  # under 1 GiB for 64 MiB lines
     got = (
         duckdb.connect()
-        .execute(f"SELECT line, valid, octet_length(raw) FROM '{out}' ORDER BY line")
+        .execute(
+            f"SELECT line, valid, error_kind, octet_length(raw) FROM '{out}' ORDER BY line"
+        )
         .fetchall()
     )
-    sizes = [len(line) for line in big.read_bytes().split(b"\n")[:2]]
-    assert got == [(1, True, sizes[0]), (2, True, sizes[1])]
+    sizes = [len(line) for line in big.read_bytes().split(b"\n")[:3]]
+    assert sizes[0] <= 64 << 20 < sizes[1]
+    assert got == [(1, True, None, sizes[0]), (2, False, "size", None), (3, True, None, sizes[2])]
 
 
 def test_sessions_formats() -> None:

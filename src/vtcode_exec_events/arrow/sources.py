@@ -196,8 +196,13 @@ def _batches(
 ) -> Iterator[pa.RecordBatch]:
     seen = 0
     try:
-        for block in reader.blocks(opened):
-            yield table.batch(block.lines, unterminated=block.unterminated, broken=block.broken)
+        for block in reader.blocks(opened, max_line=table.checker.max_line):
+            yield table.batch(
+                block.lines,
+                unterminated=block.unterminated,
+                broken=block.broken,
+                oversize=block.oversize,
+            )
             if progress is not None:
                 now = opened.consumed()
                 progress(now - seen)

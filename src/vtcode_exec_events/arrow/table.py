@@ -118,8 +118,12 @@ def _fast(data: bytes, count: int, default_version: str) -> pa.Table | None:
     return pa.Table.from_arrays(columns, schema=_FIELDS)
 
 
-def _slow(raw: bytes, default_version: str, problems: Sequence[Issue]) -> tuple[Any, ...]:
+def _slow(
+    raw: bytes | None, default_version: str, problems: Sequence[Issue]
+) -> tuple[Any, ...]:
     """The fields of one line with issues, read with care (wrong JSON types are null)."""
+    if raw is None:  # too long to read
+        return (None,) * len(_FIELDS)
     try:
         obj = _loads(raw.removeprefix(b"\xef\xbb\xbf"))
     except _JSONDecodeError:
@@ -166,22 +170,32 @@ class EventTable:
         self.turn: int | None = None
 
     def batch(
-        self, lines: Sequence[bytes], *, unterminated: bool = False, broken: bool = False
+        self,
+        lines: Sequence[bytes],
+        *,
+        unterminated: bool = False,
+        broken: bool = False,
+        oversize: Sequence[tuple[int, int]] = (),
     ) -> pa.RecordBatch:
         """The rows of the next ``lines`` (a trailing newline on a line is ignored).
 
-        ``unterminated`` and ``broken`` say how the input ended, as
-        :meth:`Checker.check_lines` takes them.
+        ``unterminated``, ``broken`` and ``oversize`` say how the input ended and which
+        lines were too long to read, as :meth:`Checker.check_lines` takes them; an
+        over-long line's ``raw`` is null (its bytes were never held).
         """
         first = self.next_line
         found = self.checker.check_lines(
-            lines, first, self.file, unterminated=unterminated, broken=broken
+            lines, first, self.file, unterminated=unterminated, broken=broken, oversize=oversize
         )
         by_line: dict[int, list[Issue]] = defaultdict(list)
         for issue in found.issues:
             by_line[issue.line].append(issue)
         self.next_line += len(lines)
         column, data = _strip(lines)
+        if oversize:
+            skipped = {index for index, _ in oversize}
+            mask = pa.array([i in skipped for i in range(len(column))], pa.bool_())
+            column = pc.if_else(mask, pa.nulls(len(column), pa.binary()), column)
         return self._rows(column, data, first, by_line)
 
     def failure(self, message: str) -> pa.RecordBatch:
@@ -207,7 +221,7 @@ class EventTable:
             fast = _fast(data, len(column), version)
             if fast is not None:
                 return fast
-        raws: list[bytes] = column.to_pylist()
+        raws: list[bytes | None] = column.to_pylist()
         if not by_line:
             return _slow_table([_slow(r, version, ()) for r in raws])
         clean = [i for i in range(len(raws)) if first + i not in by_line]
