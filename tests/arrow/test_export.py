@@ -154,9 +154,7 @@ def test_huge_line_is_bounded(tmp_path: Path) -> None:
     assert peak_kib < 1 << 20  # under 1 GiB for 64 MiB lines
     got = (
         duckdb.connect()
-        .execute(
-            f"SELECT line, valid, error_kind, octet_length(raw) FROM '{out}' ORDER BY line"
-        )
+        .execute(f"SELECT line, valid, error_kind, octet_length(raw) FROM '{out}' ORDER BY line")
         .fetchall()
     )
     sizes = [len(line) for line in big.read_bytes().split(b"\n")[:3]]

@@ -77,7 +77,11 @@ _FIELDS: list[tuple[str, pa.DataType, str]] = [
         pa.list_(ISSUE),
         "Every issue on the line (errors and warnings, in validate's order); null when clean.",
     ),
-    ("raw", pa.binary(), "The line's exact bytes, without its newline (null: longer than the maximum line size)."),
+    (
+        "raw",
+        pa.binary(),
+        "The line's exact bytes, without its newline (null: longer than the maximum line size).",
+    ),
 ]
 
 #: The events table: fixed column names, types and order (documented in docs/analytics.md).

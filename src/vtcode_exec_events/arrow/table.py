@@ -118,9 +118,7 @@ def _fast(data: bytes, count: int, default_version: str) -> pa.Table | None:
     return pa.Table.from_arrays(columns, schema=_FIELDS)
 
 
-def _slow(
-    raw: bytes | None, default_version: str, problems: Sequence[Issue]
-) -> tuple[Any, ...]:
+def _slow(raw: bytes | None, default_version: str, problems: Sequence[Issue]) -> tuple[Any, ...]:
     """The fields of one line with issues, read with care (wrong JSON types are null)."""
     if raw is None:  # too long to read
         return (None,) * len(_FIELDS)
