@@ -207,3 +207,16 @@ def test_sql_errors_are_one_line(sql: str) -> None:
     assert err.count("\n") == 1
     assert "Traceback" not in err
     assert "\x1b" not in err
+
+
+def test_export_progress_only_on_request_when_piped(tmp_path: Path) -> None:
+    """Piped, by default, stderr holds the summary line only; ``--progress`` forces the
+    shared byte bar (``_progress.byte_progress``) on and still exits 0."""
+    log = LOGS / "session.jsonl"
+    out = tmp_path / "o.parquet"
+    quiet = cli("export", str(log), "-o", str(out))
+    assert quiet.returncode == 0
+    assert quiet.stderr == f"32 lines (0 invalid) from 1 files -> {out}\n".encode()
+    shown = cli("export", str(log), "-o", str(out), "--progress")
+    assert shown.returncode == 0
+    assert shown.stderr.endswith(quiet.stderr)

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Sequence
+from contextlib import suppress
 from typing import NoReturn
 
 import click
 
 from vtcode_exec_events.cli._output import reader_may_leave
+from vtcode_exec_events.cli._progress import byte_progress, progress_option
 from vtcode_exec_events.text import visible
 from vtcode_exec_events.validate import Issue, Summary
 
-__all__ = ["command", "fail", "progress_bar", "require", "validate_with_ray"]
+__all__ = ["command", "fail", "require", "start_ray", "validate_with_ray"]
 
 
 def fail(message: str) -> NoReturn:
@@ -30,6 +31,23 @@ def require(module: str, extra: str) -> None:
         fail(f"this command needs the extra '{extra}': pip install 'vtcode-exec-events[{extra}]'")
 
 
+def start_ray(paths: Sequence[str], cpus: int | None) -> None:
+    """Check ``--engine ray`` can run and start or join Ray; else a one-line error, exit 2.
+
+    Called before any output is made, so a failed start never leaves a partial report.
+    """
+    require("ray", "ray")
+    require("pyarrow", "arrow")
+    if "-" in paths:
+        fail("--engine ray reads files and object storage, not standard input (-)")
+    from vtcode_exec_events.engines import ray as ray_engine
+
+    try:
+        ray_engine.init(cpus)
+    except ray_engine.EngineError as exc:
+        fail(str(exc))
+
+
 def validate_with_ray(
     paths: Sequence[str],
     schema_version: str | None,
@@ -37,11 +55,8 @@ def validate_with_ray(
     cpus: int,
     on_issue: Callable[[Issue], None],
 ) -> Summary:
-    """``validate --engine ray``: the summary, or a one-line error and exit 2."""
-    require("ray", "ray")
-    require("pyarrow", "arrow")
-    if "-" in paths:
-        fail("--engine ray reads files and object storage, not standard input (-)")
+    """``validate --engine ray`` (after :func:`start_ray`): the summary, or a one-line
+    error and exit 2."""
     from vtcode_exec_events.engines import ray as ray_engine
 
     try:
@@ -50,30 +65,6 @@ def validate_with_ray(
         )
     except (ray_engine.EngineError, OSError, ValueError) as exc:
         fail(str(exc))
-
-
-@contextmanager
-def progress_bar(
-    total: int, show: bool | None, what: str
-) -> Iterator[Callable[[int], None] | None]:
-    """Bytes read, on stderr when it is a terminal (or when ``show`` forces it)."""
-    if not (sys.stderr.isatty() if show is None else show) or total <= 0:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
-
-    bar = Progress(
-        what,
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-    task = bar.add_task(what, total=total)
-    with bar:
-        yield lambda n: bar.advance(task, n)
 
 
 @click.command("export")
@@ -123,11 +114,7 @@ def progress_bar(
     show_default=True,
     type=click.Choice(["zstd", "snappy", "lz4", "gzip", "none"]),
 )
-@click.option(
-    "--progress/--no-progress",
-    default=None,
-    help="Progress on stderr (default: when stderr is a terminal).",
-)
+@progress_option
 def command(
     paths: tuple[str, ...],
     out: str,
@@ -156,11 +143,9 @@ def command(
 
     try:
         if engine == "ray":
-            require("ray", "ray")
+            start_ray(paths, jobs or None)
             from vtcode_exec_events.engines import ray as ray_engine
 
-            if "-" in paths:
-                fail("--engine ray reads files and object storage, not standard input (-)")
             tally = ray_engine.export(
                 list(paths),
                 out,
@@ -175,7 +160,7 @@ def command(
             total = sum(
                 s.size for s in sources.expand(list(paths)) if isinstance(s, sources.Source)
             )
-            with reader_may_leave(), progress_bar(total, progress, "exporting") as advance:
+            with reader_may_leave(), byte_progress("exporting", total, progress) as advance:
                 tally = export.export(
                     list(paths),
                     out,

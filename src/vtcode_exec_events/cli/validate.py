@@ -146,10 +146,12 @@ def command(
     limit = max_errors or None
     try:
         with reader_may_leave():
+            if engine == "ray":  # Ray first: a failed start leaves no partial report
+                from vtcode_exec_events.cli.export import start_ray, validate_with_ray
+
+                start_ray(paths, jobs)
             reporter = _reporter(fmt, limit, quiet)
             if engine == "ray":
-                from vtcode_exec_events.cli.export import validate_with_ray
-
                 summary = validate_with_ray(paths, schema_version, strict, jobs, reporter.issue)
             else:
                 with byte_progress("validating", input_size(paths), progress) as advance:
