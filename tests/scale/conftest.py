@@ -18,6 +18,10 @@ import pytest
 
 from tests.arrow.conftest import LOGS, MALFORMED
 
+#: The test cluster's object store (bytes): small, so a command under ``cli``'s
+#: address-space bound can map it.
+OBJECT_STORE = 512 << 20
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -36,7 +40,11 @@ def ray_address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {**os.environ, "RAY_raylet_start_wait_time_s": "180"}
     command = [ray, "start", "--head", f"--port={port}", "--num-cpus=2",
                "--include-dashboard=false", "--node-ip-address=127.0.0.1",
-               "--disable-usage-stats"]  # fmt: skip
+               "--disable-usage-stats",
+               # Every client maps the whole object store: Ray's default (30% of RAM) is
+               # more than the address space the tests allow a command (RLIMIT_AS), and
+               # the client then aborts natively in plasma's mmap ("mmap failed", exit 1).
+               f"--object-store-memory={OBJECT_STORE}"]  # fmt: skip
     for _ in range(3):  # a loaded machine can make the raylet give up on its agents
         started = subprocess.run(command, capture_output=True, timeout=600, env=env, check=False)
         if started.returncode == 0:

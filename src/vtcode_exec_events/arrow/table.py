@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pajson
 
+from vtcode_exec_events.arrow import build
 from vtcode_exec_events.arrow.schema import SCHEMA
 from vtcode_exec_events.validate import Checker, Issue
 
@@ -104,8 +105,7 @@ def _fast(data: bytes, count: int, default_version: str) -> pa.Table | None:
     usage = pick("usage")
     item_tool = item.field("tool_name")
     columns = [
-        # (pa.scalar would import pandas, seconds on a cold start)
-        pc.if_else(enveloped, top["schema_version"], pa.array([default_version] * count, _S)),
+        pc.if_else(enveloped, top["schema_version"], build.column([default_version] * count, _S)),
         pick("type"),
         pick("thread_id"),
         *(item.field(k) for k in ("id", "type", "status")),
@@ -192,7 +192,7 @@ class EventTable:
         column, data = _strip(lines)
         if oversize:
             skipped = {index for index, _ in oversize}
-            mask = pa.array([i in skipped for i in range(len(column))], pa.bool_())
+            mask = build.column([i in skipped for i in range(len(column))], pa.bool_())
             column = pc.if_else(mask, pa.nulls(len(column), pa.binary()), column)
         return self._rows(column, data, first, by_line)
 
@@ -209,7 +209,8 @@ class EventTable:
             thread_id=[self.thread_id],
             issues=[[{"severity": "error", "kind": "io", "pointer": "", "message": message}]],
         )
-        return pa.RecordBatch.from_pydict(columns, schema=SCHEMA)
+        arrays = [build.column(columns[f.name], f.type) for f in SCHEMA]
+        return pa.RecordBatch.from_arrays(arrays, schema=SCHEMA)
 
     def _fields(
         self, column: pa.BinaryArray, data: bytes, first: int, by_line: dict[int, list[Issue]]
@@ -224,7 +225,11 @@ class EventTable:
             return _slow_table([_slow(r, version, ()) for r in raws])
         clean = [i for i in range(len(raws)) if first + i not in by_line]
         rest = [i for i in range(len(raws)) if first + i in by_line]
-        fast = _fast(b"\n".join([raws[i] for i in clean]), len(clean), version) if clean else None
+        fast = (
+            _fast(b"\n".join([raws[i] or b"" for i in clean]), len(clean), version)
+            if clean
+            else None
+        )
         if fast is None:
             rest = list(range(len(raws)))
             fast = _slow_table([])
@@ -233,7 +238,7 @@ class EventTable:
         order = [0] * len(raws)
         for position, index in enumerate(clean + rest):
             order[index] = position
-        return pa.concat_tables([fast, slow]).take(order)
+        return pa.concat_tables([fast, slow]).take(build.column(order, _I))
 
     def _rows(
         self, raws: pa.BinaryArray, data: bytes, first: int, by_line: dict[int, list[Issue]]
@@ -263,24 +268,27 @@ class EventTable:
             valid, fields.column("type").to_pylist(), fields.column("own_thread").to_pylist()
         )
         arrays = [
-            pa.array([self.file] * n, _S),
-            pa.array(range(first, first + n), _I),
-            pa.array(valid, pa.bool_()),
-            pa.array(severity, _S),
-            pa.array(kind, _S),
-            pa.array(pointer, _S),
-            pa.array(message, _S),
+            build.column([self.file] * n, _S),
+            build.column(range(first, first + n), _I),
+            build.column(valid, pa.bool_()),
+            build.column(severity, _S),
+            build.column(kind, _S),
+            build.column(pointer, _S),
+            build.column(message, _S),
             fields.column("schema_version"),
             fields.column("type"),
-            pa.array(threads, _S),
-            pa.array(turns, _I),
+            build.column(threads, _S),
+            build.column(turns, _I),
             *(fields.column(name) for name in _FIELDS.names[3:]),
-            pa.array(issues, _ISSUES),
+            build.column(issues, _ISSUES),
             raws,
         ]
         table = pa.Table.from_arrays(arrays, schema=SCHEMA).combine_chunks()
         batches = table.to_batches()
-        return batches[0] if batches else pa.RecordBatch.from_pylist([], schema=SCHEMA)
+        if batches:
+            return batches[0]
+        empty = [build.column([], f.type) for f in SCHEMA]
+        return pa.RecordBatch.from_arrays(empty, schema=SCHEMA)
 
     def _state(
         self, valid: list[bool], tags: list[str | None], own: list[str | None]
@@ -317,15 +325,15 @@ class EventTable:
 def _strip(lines: Sequence[bytes]) -> tuple[pa.BinaryArray, bytes]:
     """The lines without their newline as one array, and joined by newlines."""
     if all(line.endswith(b"\n") for line in lines):
-        return pc.binary_slice(pa.array(lines, pa.binary()), 0, -1), b"".join(lines)
+        return pc.binary_slice(build.column(lines, pa.binary()), 0, -1), b"".join(lines)
     raws = [line.removesuffix(b"\n") for line in lines]
-    return pa.array(raws, pa.binary()), b"\n".join(raws)
+    return build.column(raws, pa.binary()), b"\n".join(raws)
 
 
 def _slow_table(rows: list[tuple[Any, ...]]) -> pa.Table:
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(_FIELDS)
     return pa.Table.from_arrays(
-        [pa.array(list(c), f.type) for c, f in zip(columns, _FIELDS, strict=True)], schema=_FIELDS
+        [build.column(c, f.type) for c, f in zip(columns, _FIELDS, strict=True)], schema=_FIELDS
     )
 
 

@@ -32,6 +32,8 @@ FILES_PER_BATCH = 4
 #: Most read tasks per job: files are grouped into at most this many blocks (a block holds
 #: whole files), so millions of small files do not become millions of tasks.
 MAX_READ_TASKS = 4096
+#: Ray's smallest object store (bytes).
+MIN_OBJECT_STORE = 80 << 20
 
 
 class EngineError(VtcodeExecEventsError, RuntimeError):
@@ -53,7 +55,12 @@ def init(cpus: int | None = None) -> None:
             if address:
                 ray.init(address=address, **options)
             else:
-                ray.init(num_cpus=cpus or os.cpu_count() or 1, include_dashboard=False, **options)
+                ray.init(
+                    num_cpus=cpus or os.cpu_count() or 1,
+                    include_dashboard=False,
+                    object_store_memory=_store_within_limit(),
+                    **options,
+                )
         except Exception as exc:  # Ray raises bare Exception, ConnectionError, RuntimeError…
             where = f"the cluster at {address}" if address else "a local Ray cluster"
             raise EngineError(f"cannot start or join {where}: {_line(exc)}") from None
@@ -62,6 +69,19 @@ def init(cpus: int | None = None) -> None:
     context = ray.data.DataContext.get_current()
     context.execution_options.preserve_order = True
     context.enable_progress_bars = sys.stderr.isatty()
+
+
+def _store_within_limit() -> int | None:
+    """An object store this process can map under its address-space limit (``ulimit -v``):
+    a quarter of it; ``None`` (Ray's default, 30% of RAM) when there is no limit."""
+    try:
+        import resource
+    except ImportError:  # not Unix
+        return None
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY:
+        return None
+    return max(MIN_OBJECT_STORE, soft // 4)
 
 
 def _line(exc: BaseException) -> str:
@@ -216,7 +236,7 @@ def validate_paths(
     order = {
         s.name: n for n, s in enumerate(sources.expand(paths)) if isinstance(s, sources.Source)
     }
-    summary = Summary(files=[FileResult(path=name) for name in order])
+    summary = Summary(files=[FileResult(path=name, keep=0) for name in order])
     columns = ["file", "line", "valid", "issues"]
     init(cpus)
     try:
@@ -267,5 +287,6 @@ def _fold(
                 )
                 if issue.severity == "warning":
                     total.warnings += 1
+                total.record((issue,))  # counted in its group, not kept
                 if on_issue is not None:
                     on_issue(issue)
