@@ -105,7 +105,7 @@ def _fast(data: bytes, count: int, default_version: str) -> pa.Table | None:
     usage = pick("usage")
     item_tool = item.field("tool_name")
     columns = [
-        pc.if_else(enveloped, top["schema_version"], build.column([default_version] * count, _S)),
+        pc.if_else(enveloped, top["schema_version"], build.repeat(default_version, count, _S)),
         pick("type"),
         pick("thread_id"),
         *(item.field(k) for k in ("id", "type", "status")),
@@ -268,7 +268,7 @@ class EventTable:
             valid, fields.column("type").to_pylist(), fields.column("own_thread").to_pylist()
         )
         arrays = [
-            build.column([self.file] * n, _S),
+            build.repeat(self.file, n, _S),
             build.column(range(first, first + n), _I),
             build.column(valid, pa.bool_()),
             build.column(severity, _S),
