@@ -23,7 +23,7 @@ from tests.arrow.conftest import LOGS, MALFORMED
 OBJECT_STORE = 512 << 20
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -34,7 +34,7 @@ def ray_address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A running 2-CPU Ray cluster (``ray start --head``); its address for RAY_ADDRESS."""
     ray = shutil.which("ray", path=os.path.dirname(sys.executable))
     assert ray is not None
-    port = _free_port()
+    port = free_port()
     # One explicit auth mode for the cluster and every client the tests start.
     os.environ["RAY_AUTH_MODE"] = "disabled"
     env = {**os.environ, "RAY_raylet_start_wait_time_s": "180"}
@@ -62,7 +62,7 @@ def s3() -> Iterator[dict[str, str]]:
     """A moto S3 server on 127.0.0.1 with a bucket of logs; the environment to reach it."""
     moto_server = pytest.importorskip("moto.server")
     boto3 = pytest.importorskip("boto3")
-    port = _free_port()
+    port = free_port()
     server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=port)
     server.start()
     env = {

@@ -15,7 +15,7 @@ import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from tests.arrow.conftest import CORPUS, LOGS, cli
-from tests.scale.conftest import local_copy
+from tests.scale.conftest import free_port, local_copy
 from vtcode_exec_events.arrow import SCHEMA
 from vtcode_exec_events.arrow.sources import filesystem
 
@@ -156,3 +156,19 @@ def test_spark_map_in_arrow_recipe(monkeypatch: pytest.MonkeyPatch) -> None:
     by_name = {(Path(f.removeprefix("file:")).name, n): v for (f, n), v in got.items()}
     assert by_name[("exec.jsonl", 15)] == (True, "turn.failed", 1)
     assert by_name[("session.jsonl", 1)] == (True, "thread.started", None)
+
+
+def test_ray_that_cannot_join_is_one_line_and_no_report(tmp_path: Path) -> None:
+    """No cluster at RAY_ADDRESS: one error line, exit 2, and no partial report on stdout."""
+    closed = free_port()
+    log = next(iter(CORPUS))
+    done = cli(
+        "validate", "--engine", "ray", "--format", "json", str(log),
+        env={"RAY_ADDRESS": f"127.0.0.1:{closed}"}, timeout=600,
+    )  # fmt: skip
+    assert (done.returncode, done.stdout) == (2, b""), done.stderr[-2000:]
+    lines = done.stderr.decode().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(
+        f"vtcode-exec-events: error: cannot start or join the cluster at 127.0.0.1:{closed}: "
+    )
