@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -32,6 +33,8 @@ FILES_PER_BATCH = 4
 #: Most read tasks per job: files are grouped into at most this many blocks (a block holds
 #: whole files), so millions of small files do not become millions of tasks.
 MAX_READ_TASKS = 4096
+#: Seconds to wait for a TCP connection to ``RAY_ADDRESS`` before saying it cannot be joined.
+CONNECT_TIMEOUT = 10.0
 #: Ray's smallest object store (bytes).
 MIN_OBJECT_STORE = 80 << 20
 
@@ -51,6 +54,8 @@ def init(cpus: int | None = None) -> None:
             "configure_logging": True,
         }
         address = os.environ.get("RAY_ADDRESS")
+        if address:
+            _reachable(address)
         try:
             if address:
                 ray.init(address=address, **options)
@@ -69,6 +74,19 @@ def init(cpus: int | None = None) -> None:
     context = ray.data.DataContext.get_current()
     context.execution_options.preserve_order = True
     context.enable_progress_bars = sys.stderr.isatty()
+
+
+def _reachable(address: str) -> None:
+    """Fail fast when nothing listens at a ``host:port`` address (``ray://`` too): Ray
+    itself retries for minutes before giving up."""
+    host, sep, port = address.removeprefix("ray://").rpartition(":")
+    if not sep or not port.isdigit():
+        return  # "auto", "local": Ray resolves them
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_TIMEOUT).close()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise EngineError(f"cannot start or join the cluster at {address}: {reason}") from None
 
 
 def _store_within_limit() -> int | None:
