@@ -79,6 +79,12 @@ def test_s3_export_local_engine(s3: dict[str, str], tmp_path: Path) -> None:
     assert table.filter(pa.compute.equal(table.column("error_kind"), "io")).num_rows == 1
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="Ray Data infers gzip from '.gz' (compression=None means 'detect' to it) and "
+    "decompresses itself: the truncated .gz member fails the Ray job instead of becoming "
+    "an io row (docs/scale.md, Ray: Known)",
+)
 def test_s3_with_ray(s3: dict[str, str], ray_address: str, tmp_path: Path) -> None:
     env = {**s3, "RAY_ADDRESS": ray_address}
     done = cli(
