@@ -219,3 +219,17 @@ def bench_compat_corpus(session: nox.Session) -> None:
         mirrors = os.environ.get("COMPAT_MIRRORS", "/work/.mirror")
         session.run("python", "benchmarks/compat/corpus.py", "--mirrors", mirrors)
     session.run("python", "benchmarks/compat/bench_corpus.py", *session.posargs)
+
+
+@nox.session(default=False)
+def scale(session: nox.Session) -> None:
+    """Ray Data on a local 2-CPU cluster, S3 through a moto server over HTTP, Spark mapInArrow."""
+    session.install("-e", ".", *_group("scale"))
+    session.run("pytest", "tests/scale", "-p", "no:cacheprovider", *session.posargs)
+
+
+@nox.session(default=False)
+def bench_scale(session: nox.Session) -> None:
+    """Events/s per core for the local and Ray engines, Ray's fixed costs, export/validate."""
+    session.install("-e", ".[arrow,ray]")
+    session.run("python", "benchmarks/scale/run.py", *session.posargs)

@@ -15,9 +15,12 @@ __all__ = ["COMMANDS", "main"]
 COMMANDS: dict[str, str] = {
     "atif": "vtcode_exec_events.cli.atif:command",
     "compat": "vtcode_exec_events.cli.compat:command",
+    "export": "vtcode_exec_events.cli.export:command",
     "otel": "vtcode_exec_events.cli.otel:command",
+    "query": "vtcode_exec_events.cli.query:command",
     "replay": "vtcode_exec_events.cli.replay:command",
     "schema": "vtcode_exec_events.cli.schema:group",
+    "sessions": "vtcode_exec_events.cli.sessions:command",
     "stats": "vtcode_exec_events.cli.stats:command",
     "trace": "vtcode_exec_events.cli.trace:command",
     "validate": "vtcode_exec_events.cli.validate:command",

@@ -110,6 +110,13 @@ def _check_version(ctx: click.Context, param: click.Parameter, value: str | None
     "skipped unread and counted invalid (kind size).",
 )
 @progress_option
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="local: this machine; ray: Ray Data (RAY_ADDRESS, else a local cluster of --jobs CPUs).",
+)
 def command(
     paths: tuple[str, ...],
     schema_version: str | None,
@@ -121,6 +128,7 @@ def command(
     jobs: int,
     max_line: int,
     progress: bool | None,
+    engine: str,
 ) -> None:
     """Validate JSONL event logs (.jsonl, .jsonl.gz, or - for standard input).
 
@@ -138,20 +146,27 @@ def command(
     limit = max_errors or None
     try:
         with reader_may_leave():
+            if engine == "ray":  # Ray first: a failed start leaves no partial report
+                from vtcode_exec_events.cli.export import start_ray, validate_with_ray
+
+                start_ray(paths, jobs)
             reporter = _reporter(fmt, limit, quiet)
-            with byte_progress("validating", input_size(paths), progress) as advance:
-                summary = validate_paths(
-                    list(paths),
-                    schema_version=schema_version,
-                    strict=strict,
-                    all_errors=all_errors,
-                    jobs=jobs,
-                    on_issue=reporter.issue,
-                    on_progress=advance,
-                    keep_issues=False,
-                    max_line=max_line,
-                    max_issues=0 if quiet and fmt == "text" else limit,
-                )
+            if engine == "ray":
+                summary = validate_with_ray(paths, schema_version, strict, jobs, reporter.issue)
+            else:
+                with byte_progress("validating", input_size(paths), progress) as advance:
+                    summary = validate_paths(
+                        list(paths),
+                        schema_version=schema_version,
+                        strict=strict,
+                        all_errors=all_errors,
+                        jobs=jobs,
+                        on_issue=reporter.issue,
+                        on_progress=advance,
+                        keep_issues=False,
+                        max_line=max_line,
+                        max_issues=0 if quiet and fmt == "text" else limit,
+                    )
             reporter.finish(summary)
     except KeyboardInterrupt:
         # Workers ignore SIGINT; leaving the pool's block has stopped them already.

@@ -1,0 +1,73 @@
+"""Arrow arrays from Python lists through buffers, so pandas is never imported.
+
+``pa.array`` of Python objects asks pyarrow's pandas shim whether the input is a pandas
+object, which imports pandas (about a second on a cold start) wherever it is installed
+(Ray installs it). The events table's columns are built here instead, with
+``pa.Array.from_buffers``: strings, binary, int64, float64, bool, and the ``issues``
+list of structs; ``None`` is null.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable, Sequence
+from itertools import accumulate
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = ["column", "repeat"]
+
+
+def _bits(flags: Sequence[bool]) -> pa.Buffer:
+    """An Arrow bitmap of ``flags`` (bytes of 0/1 cast to bool, in C)."""
+    ones = pa.Array.from_buffers(pa.uint8(), len(flags), [None, pa.py_buffer(bytes(flags))])
+    return pc.cast(ones, pa.bool_()).buffers()[1]
+
+
+def _validity(values: Sequence[Any]) -> tuple[pa.Buffer | None, int]:
+    nulls = values.count(None)
+    if not nulls:
+        return None, 0
+    return _bits([v is not None for v in values]), nulls
+
+
+def _offsets(sizes: Iterable[int]) -> pa.Buffer:
+    return pa.py_buffer(array("i", accumulate(sizes, initial=0)))
+
+
+def repeat(value: Any, n: int, type: pa.DataType) -> pa.Array:
+    """``value`` ``n`` times."""
+    return pa.repeat(column([value], type)[0], n)
+
+
+def column(values: Sequence[Any], type: pa.DataType) -> pa.Array:
+    """``values`` as an array of ``type`` (string, binary, int64, float64, bool, or a list
+    of a struct of such), without pandas."""
+    n = len(values)
+    validity, nulls = _validity(values)
+    if nulls == n and n:
+        return pa.nulls(n, type)
+    if pa.types.is_string(type) or pa.types.is_binary(type):
+        raw = values if nulls == 0 else [b"" if v is None else v for v in values]
+        if pa.types.is_string(type):
+            raw = list(map(str.encode, [v or "" for v in raw] if nulls else raw))
+        buffers = [validity, _offsets(map(len, raw)), pa.py_buffer(b"".join(raw))]
+        return pa.Array.from_buffers(type, n, buffers, null_count=nulls)
+    if pa.types.is_int64(type) or pa.types.is_float64(type):
+        code, zero = ("q", 0) if pa.types.is_int64(type) else ("d", 0.0)
+        data = array(code, values if not nulls else [zero if v is None else v for v in values])
+        return pa.Array.from_buffers(type, n, [validity, pa.py_buffer(data)], null_count=nulls)
+    if pa.types.is_boolean(type):
+        data = _bits([bool(v) for v in values] if nulls else values)
+        return pa.Array.from_buffers(type, n, [validity, data], null_count=nulls)
+    if pa.types.is_list(type) and pa.types.is_struct(type.value_type):
+        items = [item for v in values if v is not None for item in v]
+        fields = list(type.value_type)
+        children = [column([item[f.name] for item in items], f.type) for f in fields]
+        struct = pa.StructArray.from_arrays(children, fields=fields)
+        sizes = [0 if v is None else len(v) for v in values]
+        buffers = [validity, _offsets(sizes)]
+        return pa.Array.from_buffers(type, n, buffers, null_count=nulls, children=[struct])
+    raise TypeError(f"no builder for {type}")

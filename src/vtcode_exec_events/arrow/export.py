@@ -1,0 +1,87 @@
+"""Export logs as the events table on this machine: read, check, write, in one stream."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from vtcode_exec_events.arrow import sources, writers
+from vtcode_exec_events.validate import Checker
+
+__all__ = ["Failure", "Tally", "export", "local_batches"]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An input that could not be read (to its end): its name and why."""
+
+    name: str
+    message: str
+
+
+@dataclass
+class Tally:
+    """What an export wrote: rows (lines read), invalid lines, files, unreadable inputs."""
+
+    rows: int = 0
+    lines: int = 0
+    invalid: int = 0
+    files: int = 0
+    failures: list[Failure] = field(default_factory=list)
+
+    def count(self, batch: pa.RecordBatch) -> None:
+        """Fold one batch of events rows in (file-error rows are failures, not lines)."""
+        self.rows += batch.num_rows
+        lines = batch.column("line")
+        broken = lines.null_count
+        self.lines += batch.num_rows - broken
+        self.invalid += batch.num_rows - broken - (pc.sum(batch.column("valid")).as_py() or 0)
+        if broken:
+            for row in (
+                batch.filter(pc.is_null(lines)).select(["file", "error_message"]).to_pylist()
+            ):
+                self.failures.append(Failure(row["file"], row["error_message"]))
+
+
+def local_batches(
+    paths: Sequence[str],
+    checker: Checker,
+    tally: Tally,
+    progress: sources.Progress | None = None,
+) -> Iterator[pa.RecordBatch]:
+    """Every input's rows in order (this process); ``tally`` counts them as they pass."""
+    for found in sources.expand(paths):
+        if isinstance(found, sources.SourceError):
+            tally.failures.append(Failure("", str(found)))
+            continue
+        tally.files += 1
+        for batch in sources.file_batches(found, checker, progress):
+            tally.count(batch)
+            yield batch
+
+
+def export(
+    paths: Sequence[str],
+    out: str,
+    *,
+    fmt: str = "parquet",
+    schema_version: str | None = None,
+    strict: bool = False,
+    partition_by: Sequence[str] = (),
+    compression: str = "zstd",
+    progress: Callable[[int], None] | None = None,
+) -> Tally:
+    """Write the events table of ``paths`` to ``out`` (see :func:`writers.write`)."""
+    checker = Checker(schema_version=schema_version, strict=strict)
+    tally = Tally()
+    writers.write(
+        local_batches(paths, checker, tally, progress),
+        out,
+        fmt=fmt,
+        partition_by=partition_by,
+        compression=compression,
+    )
+    return tally

@@ -1,0 +1,172 @@
+"""Write events batches as one Parquet file, a Parquet dataset (folder), Arrow IPC or NDJSON.
+
+Writers stream: at most one row group (:data:`ROW_GROUP_ROWS` rows or
+:data:`ROW_GROUP_BYTES`) is held before it is written, whatever the size of the input.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, BinaryIO
+
+import orjson
+import pyarrow as pa
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
+
+from vtcode_exec_events.arrow.schema import SCHEMA
+from vtcode_exec_events.arrow.sources import filesystem, is_url
+
+__all__ = ["FILE_ROWS", "FORMATS", "ROW_GROUP_BYTES", "ROW_GROUP_ROWS", "is_dataset", "write"]
+
+FORMATS = ("parquet", "arrow", "ndjson")
+ROW_GROUP_ROWS = 1 << 16
+ROW_GROUP_BYTES = 64 << 20
+#: Rows per file of a Parquet dataset (a folder).
+FILE_ROWS = 1 << 22
+
+
+def is_dataset(out: str, fmt: str) -> bool:
+    """Whether ``out`` names a folder to fill with a Parquet dataset rather than one file:
+    Parquet output whose name does not end in ``.parquet``."""
+    return fmt == "parquet" and out != "-" and not out.endswith(".parquet")
+
+
+def _parquet_options(compression: str) -> dict[str, Any]:
+    """Parquet settings: no dictionary or statistics for ``raw`` (unique, large values)."""
+    columns = [name for name in SCHEMA.names if name != "raw"]
+    return {"compression": compression, "use_dictionary": columns, "write_statistics": columns}
+
+
+def _grouped(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.Table]:
+    """Batches gathered into tables of about one row group each."""
+    held: list[pa.RecordBatch] = []
+    rows = size = 0
+    for batch in batches:
+        held.append(batch)
+        rows += batch.num_rows
+        size += batch.nbytes
+        if rows >= ROW_GROUP_ROWS or size >= ROW_GROUP_BYTES:
+            yield pa.Table.from_batches(held, SCHEMA)
+            held, rows, size = [], 0, 0
+    if held:
+        yield pa.Table.from_batches(held, SCHEMA)
+
+
+@contextmanager
+def _output(out: str) -> Iterator[Any]:
+    """A binary output stream: ``-`` (standard output), a URL, or a local file."""
+    if out == "-":
+        yield sys.stdout.buffer
+        return
+    if is_url(out):
+        fs, path = filesystem(out)
+        with fs.open_output_stream(path) as stream:
+            yield stream
+        return
+    with open(out, "wb") as stream:
+        yield stream
+
+
+def _ndjson_row(row: dict[str, Any]) -> bytes:
+    raw = row["raw"]
+    try:
+        row["raw"] = raw.decode("utf-8") if raw is not None else None
+    except UnicodeDecodeError:
+        row["raw"] = None
+        row["raw_base64"] = base64.b64encode(raw).decode()
+    return orjson.dumps(row) + b"\n"
+
+
+def _write_ndjson(batches: Iterable[pa.RecordBatch], stream: BinaryIO) -> int:
+    rows = 0
+    for batch in batches:
+        stream.write(b"".join(_ndjson_row(r) for r in batch.to_pylist()))
+        rows += batch.num_rows
+    return rows
+
+
+def _write_file(batches: Iterable[pa.RecordBatch], out: str, fmt: str, compression: str) -> int:
+    rows = 0
+    with _output(out) as stream:
+        if fmt == "ndjson":
+            return _write_ndjson(batches, stream)
+        if fmt == "arrow":
+            opener = pa.ipc.new_stream if out == "-" else pa.ipc.new_file
+            options = pa.ipc.IpcWriteOptions(
+                compression=None if compression == "none" else compression
+            )
+            with opener(stream, SCHEMA, options=options) as writer:
+                for table in _grouped(batches):
+                    writer.write_table(table)
+                    rows += table.num_rows
+            return rows
+        with pq.ParquetWriter(stream, SCHEMA, **_parquet_options(compression)) as writer:
+            for table in _grouped(batches):
+                writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
+                rows += table.num_rows
+    return rows
+
+
+def _write_dataset(
+    batches: Iterable[pa.RecordBatch], out: str, partition_by: Sequence[str], compression: str
+) -> int:
+    rows = 0
+
+    def counted() -> Iterator[pa.RecordBatch]:
+        nonlocal rows
+        for batch in batches:
+            rows += batch.num_rows
+            yield batch
+
+    import pyarrow.dataset as pads  # slow to import (seconds): only for datasets
+
+    fs: pafs.FileSystem | None = None
+    base = out
+    if is_url(out):
+        fs, base = filesystem(out)
+    else:
+        os.makedirs(out, exist_ok=True)
+    pads.write_dataset(
+        pa.RecordBatchReader.from_batches(SCHEMA, counted()),
+        base,
+        filesystem=fs,
+        format="parquet",
+        file_options=pads.ParquetFileFormat().make_write_options(**_parquet_options(compression)),
+        partitioning=list(partition_by) or None,
+        partitioning_flavor="hive" if partition_by else None,
+        basename_template="part-{i}.parquet",
+        max_rows_per_file=FILE_ROWS,
+        max_rows_per_group=ROW_GROUP_ROWS,
+        min_rows_per_group=min(ROW_GROUP_ROWS, 1 << 14),
+        existing_data_behavior="overwrite_or_ignore",
+        preserve_order=True,
+        use_threads=True,
+    )
+    return rows
+
+
+def write(
+    batches: Iterable[pa.RecordBatch],
+    out: str,
+    *,
+    fmt: str = "parquet",
+    partition_by: Sequence[str] = (),
+    compression: str = "zstd",
+) -> int:
+    """Write the rows; returns how many. Raises :class:`SourceError` for a bad output URL
+    and ``OSError`` when the output cannot be written."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    unknown = [c for c in partition_by if c not in SCHEMA.names]
+    if unknown:
+        raise ValueError(f"not a column of the events table: {', '.join(unknown)}")
+    if is_dataset(out, fmt):
+        return _write_dataset(batches, out, partition_by, compression)
+    if partition_by:
+        raise ValueError("--partition-by needs a folder as output (a Parquet dataset)")
+    return _write_file(batches, out, fmt, compression)

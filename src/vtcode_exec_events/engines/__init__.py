@@ -1,0 +1,1 @@
+"""Engines that run the events table beyond this process (extra ``ray``: Ray Data)."""

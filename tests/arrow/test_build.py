@@ -1,0 +1,40 @@
+"""Columns built through buffers equal ``pa.array`` of the same values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyarrow as pa
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vtcode_exec_events.arrow import build
+from vtcode_exec_events.arrow.schema import SCHEMA
+
+ISSUES = SCHEMA.field("issues").type
+_text = st.text(st.characters(exclude_categories=("Cs",)))
+_issue = st.fixed_dictionaries(dict.fromkeys(("severity", "kind", "pointer", "message"), _text))
+CASES: list[tuple[Any, pa.DataType]] = [
+    (st.none() | _text, pa.string()),
+    (st.none() | st.binary(), pa.binary()),
+    (st.none() | st.integers(-(1 << 63), (1 << 63) - 1), pa.int64()),
+    (st.none() | st.floats(allow_nan=False), pa.float64()),
+    (st.none() | st.booleans(), pa.bool_()),
+    (st.none() | st.lists(_issue, max_size=3), ISSUES),
+]
+
+
+@given(st.sampled_from(range(len(CASES))).flatmap(
+    lambda i: st.tuples(st.just(i), st.lists(CASES[i][0], max_size=40))
+))  # fmt: skip
+def test_column_is_pa_array(case: tuple[int, list[Any]]) -> None:
+    index, values = case
+    kind = CASES[index][1]
+    built = build.column(values, kind)
+    built.validate(full=True)
+    assert built.equals(pa.array(values, kind))
+
+
+@given(_text, st.integers(0, 50))
+def test_repeat(value: str, n: int) -> None:
+    assert build.repeat(value, n, pa.string()).equals(pa.array([value] * n, pa.string()))
