@@ -16,7 +16,7 @@ those, the same ratios for whole processes as users run them (an orjson loop in
 median and min-max over the rounds) and the start-up time on a one-line file.
 
     python benchmarks/validate/run.py [--events 300000] [--repeat 5] [--json OUT]
-        [--whole-process-only]
+        [--whole-process-only] [--baseline OTHER/src]
 """
 
 from __future__ import annotations
@@ -141,10 +141,20 @@ FLOOR_SCRIPT = (
 VALIDATE = [sys.executable, "-c", "from vtcode_exec_events.cli import main; main()", "validate"]
 
 
-def _process(command: list[str]) -> float:
-    """Wall seconds of one fresh process, start-up included (its output discarded)."""
+def _process(command: list[str], source: Path | None = None) -> float:
+    """Wall seconds of one fresh process, start-up included (its output discarded).
+
+    Bytecode is written and read as in an installed package (``PYTHONDONTWRITEBYTECODE``
+    is dropped: with it, every start compiles the package from source). ``source``: run
+    the validator from that ``src`` directory instead (``--baseline``).
+    """
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    if source is not None:
+        env["PYTHONPATH"] = str(source)
     start = time.perf_counter()
-    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    subprocess.run(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=env
+    )
     return time.perf_counter() - start
 
 
@@ -156,26 +166,51 @@ def _spread(values: list[float]) -> dict[str, float]:
     }
 
 
-def whole_process(log: Path, one_line: Path, repeat: int) -> dict[str, Any]:
+def whole_process(
+    log: Path, one_line: Path, repeat: int, baseline: Path | None = None
+) -> dict[str, Any]:
     """Whole processes as users run them, interleaved, ``repeat`` times each; ratios per
-    round (floor and validator measured side by side), then their median and spread."""
-    runs: dict[str, list[float]] = {
-        k: [] for k in ("floor", "jobs_1", "jobs_2", "start_floor", "start_validate")
-    }
+    round (floor and validator measured side by side), then their median and spread.
+
+    ``baseline``: a ``src`` directory of another revision, run in the same rounds (its
+    figures under ``"baseline"``), so a before/after comparison shares the machine's load.
+    """
+    sides: list[tuple[str, Path | None]] = [("", None)]
+    if baseline is not None:
+        sides.append(("baseline_", baseline))
+    keys = ("jobs_1", "jobs_2", "start_validate")
+    runs: dict[str, list[float]] = {"floor": [], "start_floor": []}
+    runs.update({prefix + k: [] for prefix, _ in sides for k in keys})
     floor = [sys.executable, "-c", FLOOR_SCRIPT]
     for _ in range(repeat):
         runs["floor"].append(_process([*floor, str(log)]))
-        runs["jobs_1"].append(_process([*VALIDATE, "--jobs", "1", str(log)]))
-        runs["jobs_2"].append(_process([*VALIDATE, "--jobs", "2", str(log)]))
         runs["start_floor"].append(_process([*floor, str(one_line)]))
-        runs["start_validate"].append(_process([*VALIDATE, str(one_line)]))
-    ratio = [v / f for v, f in zip(runs["jobs_1"], runs["floor"], strict=True)]
-    speedup = [a / b for a, b in zip(runs["jobs_1"], runs["jobs_2"], strict=True)]
-    return {
-        "seconds": {k: _spread(v) for k, v in runs.items()},
-        "ratio_1_process": _spread(ratio),
-        "speedup_2_processes": _spread(speedup),
-    }
+        for prefix, source in sides:
+            for key, command in (
+                ("jobs_1", [*VALIDATE, "--jobs", "1", str(log)]),
+                ("jobs_2", [*VALIDATE, "--jobs", "2", str(log)]),
+                ("start_validate", [*VALIDATE, str(one_line)]),
+            ):
+                runs[prefix + key].append(_process(command, source))
+    out: dict[str, Any] = {}
+    for prefix, _ in sides:
+        ratio = [v / f for v, f in zip(runs[prefix + "jobs_1"], runs["floor"], strict=True)]
+        speedup = [
+            a / b for a, b in zip(runs[prefix + "jobs_1"], runs[prefix + "jobs_2"], strict=True)
+        ]
+        figures = {
+            "seconds": {
+                k: _spread(runs[prefix + k] if k in keys else runs[k])
+                for k in ("floor", *keys, "start_floor")
+            },
+            "ratio_1_process": _spread(ratio),
+            "speedup_2_processes": _spread(speedup),
+        }
+        if prefix:
+            out["baseline"] = figures
+        else:
+            out.update(figures)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -186,6 +221,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument(
         "--whole-process-only", action="store_true", help="skip the in-process figures"
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="the src directory of another revision, run in the same whole-process rounds",
     )
     args = parser.parse_args(argv)
 
@@ -202,8 +242,11 @@ def main(argv: list[str] | None = None) -> int:
 
     load_before = [round(x, 2) for x in os.getloadavg()]
     _process([*VALIDATE, str(log)])  # warm the page cache
-    whole = whole_process(log, one_line, args.repeat)
+    whole = whole_process(log, one_line, args.repeat, args.baseline)
     _print_whole(whole, args.repeat, load_before)
+    if "baseline" in whole:
+        print(f"baseline ({args.baseline}):")
+        _print_whole(whole["baseline"], args.repeat, load_before)
     if args.whole_process_only:
         if args.json:
             args.json.parent.mkdir(parents=True, exist_ok=True)

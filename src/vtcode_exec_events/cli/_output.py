@@ -12,11 +12,12 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+
+if TYPE_CHECKING:  # rich is imported when a console is made (start-up of other commands)
+    from rich.console import Console
 
 from vtcode_exec_events.text import visible
 
@@ -61,6 +62,8 @@ def reader_may_leave() -> Iterator[None]:
 
 def console() -> Console:
     """A console on standard output (colour and tables only when it is a terminal)."""
+    from rich.console import Console
+
     return Console(highlight=False, soft_wrap=True)
 
 
@@ -83,6 +86,9 @@ def render(sections: Sequence[Section]) -> None:
     if not out.is_terminal:
         click.echo("\n\n".join(_plain(s) for s in shown))
         return
+    from rich.table import Table
+    from rich.text import Text
+
     for section in shown:
         table = Table(
             title=Text(visible(section.title)),

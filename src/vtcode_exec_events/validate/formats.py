@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 from urllib.parse import quote
-from xml.sax.saxutils import escape, quoteattr
 
 from vtcode_exec_events.text import visible
 from vtcode_exec_events.validate.report import Counted, plural, summary_line
@@ -154,6 +153,8 @@ class JunitReporter(_Kept):
         self.out.flush()
 
     def document(self, summary: Summary) -> str:
+        from xml.sax.saxutils import quoteattr  # imports urllib.request: only for JUnit
+
         by_file: dict[str, list[Issue]] = {}
         for issue in self.kept:
             by_file.setdefault(issue.file, []).append(issue)
@@ -199,6 +200,8 @@ class JunitReporter(_Kept):
 
     @staticmethod
     def _case(issue: Issue) -> str:
+        from xml.sax.saxutils import escape, quoteattr
+
         name = quoteattr(visible(f"line {issue.line} {issue.pointer or '(line)'}"))
         message = quoteattr(visible(issue.message))
         kind = quoteattr(issue.kind)

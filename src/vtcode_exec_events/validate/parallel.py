@@ -9,7 +9,6 @@ exactly as a serial run would. Standard input is always read by this process.
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
@@ -169,6 +168,8 @@ def _work(task: Task) -> FileResult:
 
 
 def _context() -> Any:
+    import multiprocessing  # only with workers: it costs a one-process run's start-up
+
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 

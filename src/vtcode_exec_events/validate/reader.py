@@ -227,22 +227,24 @@ def blocks(
             else:
                 pending.append(chunk)
             continue
-        first = chunk.find(b"\n")
-        length = held + first
-        lines = chunk[first + 1 : cut].split(b"\n") if cut > first else []
+        # One split of the whole chunk (no copy of it first): the first piece ends the line
+        # carried over, the last is the start of the next one.
+        lines = chunk.split(b"\n")
+        rest = lines.pop()
+        length = held + len(lines[0])
         oversize: list[tuple[int, int]] = []
         if skipping or length > max_line:
             oversize.append((0, length))
-            lines.insert(0, b"")
-        else:
-            lines.insert(0, b"".join((*pending, chunk[:first])) if pending else chunk[:first])
-        if len(lines) > 1 and max(map(len, lines)) > max_line:
+            lines[0] = b""
+        elif pending:
+            lines[0] = b"".join((*pending, lines[0]))
+        # Only a chunk longer than max_line can hold a whole line that is (blocks are 1 MiB).
+        if len(chunk) > max_line and len(lines) > 1 and max(map(len, lines)) > max_line:
             for index in range(1, len(lines)):
                 if len(lines[index]) > max_line:
                     oversize.append((index, len(lines[index])))
                     lines[index] = b""
         yield Block(lines, oversize=tuple(oversize))
-        rest = chunk[cut + 1 :]
         held = len(rest)
         skipping = held > max_line
         pending = [rest] if rest and not skipping else []
