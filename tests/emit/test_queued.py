@@ -53,7 +53,11 @@ def test_drop_policy_counts_and_logs_once(caplog: pytest.LogCaptureFixture) -> N
     )
     gate.set()
     assert queued.close(timeout=10)
-    assert got == list(range(queued.accepted))
+    # Every accepted event arrives, in the order given (which ones found room depends on
+    # when the worker took the first).
+    assert len(got) == queued.accepted
+    assert got == sorted(set(got))
+    assert got[:2] == [0, 1]
 
 
 def test_block_policy_waits_for_room_then_drops() -> None:

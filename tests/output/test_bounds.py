@@ -76,7 +76,7 @@ def test_ctrl_c_during_jobs_2_exits_130_without_a_traceback(tmp_path: Path) -> N
     path = tmp_path / "big.jsonl"
     with path.open("wb") as out:
         block = (line % (b"x" * 200)) * 10_000
-        for _ in range(60):  # about 140 MB: many ranges for two workers
+        for _ in range(200):  # about 470 MB: many ranges, seconds of work for two workers
             out.write(block)
     proc = subprocess.Popen(
         [*CLI, "validate", "--jobs", "2", "--no-progress", str(path)],
@@ -88,12 +88,13 @@ def test_ctrl_c_during_jobs_2_exits_130_without_a_traceback(tmp_path: Path) -> N
         assert proc.poll() is None, proc.communicate()
         assert time.monotonic() < deadline, "no workers started in 120 s"
         time.sleep(0.1)
-    time.sleep(0.5)
+    time.sleep(0.2)
     # A terminal sends SIGINT to the whole foreground group: the workers get it as well,
     # and may see it before the parent stops them (the gap makes that order certain).
     for worker in workers:
         os.kill(worker, signal.SIGINT)
-    time.sleep(0.5)
+    time.sleep(0.2)
+    assert proc.poll() is None, "validate ended before Ctrl-C: make the input larger"
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err.decode()

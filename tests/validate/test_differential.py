@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.validate.conftest import DATA, reference, reference_accepts
-from vtcode_exec_events import registry
+from vtcode_exec_events import pointer, registry
 from vtcode_exec_events.validate import schemas, validate_lines
 
 VERSIONS = registry.versions()
@@ -119,6 +119,19 @@ LEAVES = st.one_of(
 )
 
 
+def _serde_integer(result: Any, value: Any) -> bool:
+    """Where the reference and VT Code's decoder differ by design: JSON Schema's "integer"
+    takes 5.0, serde reads it as a float and rejects it (docs/wire.md). True when the one
+    error is that, at a number written with a fraction that the line really holds."""
+    errors = [i for i in result.issues if i.severity == "error"]
+    if result.valid or len(errors) != 1 or not errors[0].message.startswith("expected an integer"):
+        return False
+    node = value
+    for token in pointer.split(errors[0].pointer):
+        node = node[int(token)] if isinstance(node, list) else node[token]
+    return isinstance(node, float)
+
+
 @settings(
     max_examples=150,
     deadline=None,
@@ -130,7 +143,7 @@ def test_mutated_lines_agree(data: st.DataObject, version: str) -> None:
     value = _mutate(orjson.loads(line), data)
     raw = orjson.dumps(value)
     (result,) = validate_lines([raw], schema_version=version)
-    assert result.valid is reference_accepts(value, version)
+    assert result.valid is reference_accepts(value, version) or _serde_integer(result, value)
     errors = [i for i in result.issues if i.severity == "error"]
     assert len(errors) == (0 if result.valid else 1)
     if schemas.fast_line_validator(version).is_valid(value):
