@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from vtcode_exec_events.pointer import unescape
+
 __all__ = ["pointer_line"]
 
 _WS = re.compile(r"[ \t\r\n]*")
@@ -13,9 +15,7 @@ _SCALAR = re.compile(r"[^,\]\}\s]+")
 
 def pointer_line(text: str, pointer: str) -> tuple[int, int] | None:
     """The 1-based (line, column) where the value at ``pointer`` starts, or None."""
-    tokens = (
-        [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]] if pointer else []
-    )
+    tokens = [unescape(t) for t in pointer.split("/")[1:]] if pointer else []
     pos = _WS.match(text, 0).end()  # type: ignore[union-attr]
     for token in tokens:
         found = _child(text, pos, token)

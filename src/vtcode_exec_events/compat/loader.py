@@ -14,6 +14,7 @@ import referencing.exceptions
 import referencing.jsonschema
 from jsonschema.protocols import Validator
 
+from vtcode_exec_events import pointer
 from vtcode_exec_events.compat.validation import check_schema, validator_class
 from vtcode_exec_events.errors import SchemaError, SchemaReferenceError
 
@@ -46,11 +47,11 @@ LEGACY_DIALECTS = frozenset({"draft3", "draft4", "draft6", "draft7"})
 
 def escape_pointer(segment: str | int) -> str:
     """One RFC 6901 reference token, escaped."""
-    return str(segment).replace("~", "~0").replace("/", "~1")
+    return pointer.escape(segment)
 
 
 def _unescape(token: str) -> str:
-    return unquote(token).replace("~1", "/").replace("~0", "~")
+    return pointer.unescape(unquote(token))
 
 
 @dataclass(frozen=True)
