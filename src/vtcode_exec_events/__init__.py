@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import functools
 import importlib
-import operator
 from pkgutil import extend_path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +33,7 @@ if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
         ContextResetEvent,
         ContextResetTrigger,
         ErrorItem,
+        Event,
         FileChangeItem,
         FileUpdateChange,
         HarnessEventItem,
@@ -81,61 +80,16 @@ if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
     )
     from vtcode_exec_events.wire import ParsedLine, dumps, parse_event, parse_line
 
-    #: Every event of the newest version as one type: a known event or the unknown catch-all.
-    Event = (
-        ThreadStartedEvent
-        | ThreadCompletedEvent
-        | ThreadCompactBoundaryEvent
-        | ContextResetEvent
-        | TurnStartedEvent
-        | TurnCompletedEvent
-        | TurnFailedEvent
-        | ItemStartedEvent
-        | ItemUpdatedEvent
-        | ItemCompletedEvent
-        | PermissionRequestedEvent
-        | PermissionResolvedEvent
-        | InterjectedEvent
-        | PlanDeltaEvent
-        | PlanApprovalRequestedEvent
-        | PlanApprovalResolvedEvent
-        | ThreadErrorEvent
-        | UnknownThreadEvent
-    )
-
 
 #: The generated module of the newest version, imported when one of its names is first used.
 _NEWEST_MODELS = "vtcode_exec_events.models.newest"
 _WIRE = frozenset({"ParsedLine", "dumps", "parse_event", "parse_line"})
-#: The members of ``Event``, in order.
-_EVENTS = (
-    "ThreadStartedEvent",
-    "ThreadCompletedEvent",
-    "ThreadCompactBoundaryEvent",
-    "ContextResetEvent",
-    "TurnStartedEvent",
-    "TurnCompletedEvent",
-    "TurnFailedEvent",
-    "ItemStartedEvent",
-    "ItemUpdatedEvent",
-    "ItemCompletedEvent",
-    "PermissionRequestedEvent",
-    "PermissionResolvedEvent",
-    "InterjectedEvent",
-    "PlanDeltaEvent",
-    "PlanApprovalRequestedEvent",
-    "PlanApprovalResolvedEvent",
-    "ThreadErrorEvent",
-    "UnknownThreadEvent",
-)
 
 
 def __getattr__(name: str) -> Any:
     """The models and the wire functions, imported on first use (``import`` stays cheap)."""
     if name in _WIRE:
         value = getattr(importlib.import_module("vtcode_exec_events.wire"), name)
-    elif name == "Event":
-        value = functools.reduce(operator.or_, (__getattr__(n) for n in _EVENTS))
     elif name in __all__ and name[:1].isupper():
         value = getattr(importlib.import_module(_NEWEST_MODELS), name)
     else:

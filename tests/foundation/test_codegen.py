@@ -192,3 +192,17 @@ def test_every_released_folder_passes_the_metaschema_and_the_lint() -> None:
 
     for version in registry.versions():
         assert lint_folder(registry.schema_root() / version) == [], version
+
+
+def test_event_is_every_tag_of_the_newest_schema_and_the_unknown_event() -> None:
+    """``vtcode_exec_events.Event`` comes from the generated newest.py: one member per tag."""
+    import typing
+
+    import vtcode_exec_events
+    members = typing.get_args(vtcode_exec_events.Event)
+    tags = [m.model_fields["type"].default for m in members[:-1]]
+    folder = ROOT / "schema" / vtcode_exec_events.EVENT_SCHEMA_VERSION
+    known = "".join(p.read_text("utf-8") for p in folder.glob("*.json"))
+    assert members[-1].__name__ == "UnknownThreadEvent"
+    assert len(set(tags)) == len(tags) == 17
+    assert all(f'"{tag}"' in known for tag in tags)

@@ -60,6 +60,28 @@ from .v0_11_0 import (
 #: The schema version these models are.
 SCHEMA_VERSION = "0.11.0"
 
+#: Every event of this version as one type: a known event or the unknown one.
+Event = (
+    ThreadStartedEvent
+    | ThreadCompletedEvent
+    | ThreadCompactBoundaryEvent
+    | ContextResetEvent
+    | TurnStartedEvent
+    | TurnCompletedEvent
+    | TurnFailedEvent
+    | ItemStartedEvent
+    | ItemUpdatedEvent
+    | ItemCompletedEvent
+    | PermissionRequestedEvent
+    | PermissionResolvedEvent
+    | InterjectedEvent
+    | PlanDeltaEvent
+    | PlanApprovalRequestedEvent
+    | PlanApprovalResolvedEvent
+    | ThreadErrorEvent
+    | UnknownThreadEvent
+)
+
 __all__ = [
     "AgentMessageItem",
     "CommandExecutionItem",
@@ -69,6 +91,7 @@ __all__ = [
     "ContextResetEvent",
     "ContextResetTrigger",
     "ErrorItem",
+    "Event",
     "FileChangeItem",
     "FileUpdateChange",
     "HarnessEventItem",
