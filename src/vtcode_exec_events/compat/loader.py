@@ -13,7 +13,7 @@ import referencing
 import referencing.exceptions
 import referencing.jsonschema
 from jsonschema.protocols import Validator
-from jsonschema_specifications import REGISTRY as SPECIFICATIONS
+from jsonschema_specifications import REGISTRY as SPECIFICATIONS  # type: ignore[import-untyped]
 
 from vtcode_exec_events import pointer
 from vtcode_exec_events.compat.validation import check_schema, validator_class
@@ -89,8 +89,8 @@ class SchemaSet:
     base_dir: Path | None = None
     _validators: dict[str, Validator] = field(default_factory=dict)
     #: the validator of each location with its ``$ref`` looked up once (see ``_is_valid``)
-    _targets: dict[str, tuple[Any, referencing.Resolved[Any]] | None] = field(default_factory=dict)
-    _lookups: referencing.Resolver[Any] | None = None
+    _targets: dict[str, tuple[Any, Any] | None] = field(default_factory=dict)
+    _lookups: Any = None
     #: verdicts of ``is_valid`` by (validator key, instance as canonical JSON)
     _verdicts: dict[tuple[str, str], bool] = field(default_factory=dict)
 
@@ -174,7 +174,7 @@ class SchemaSet:
         except Exception:  # a validator crash on odd input is "not proven valid"
             return False
 
-    def _target(self, loc: Location, formats: bool) -> tuple[Any, referencing.Resolved[Any]] | None:
+    def _target(self, loc: Location, formats: bool) -> tuple[Any, Any] | None:
         """The validator of ``loc`` and the subschema its ``$ref`` wrapper leads to, looked up
         once (None when it does not resolve): validating against it is what the wrapper does
         after its own lookup (``descend`` with the resolved resolver), without walking the
@@ -185,9 +185,10 @@ class SchemaSet:
         validator = self.validator(loc, formats=formats)
         if self._lookups is None:  # the registry a validator resolves in: ours + metaschemas
             self._lookups = SPECIFICATIONS.combine(self.registry).resolver()
-        found: tuple[Any, referencing.Resolved[Any]] | None
+        found: tuple[Any, Any] | None
         try:
-            found = (validator, self._lookups.lookup(validator.schema["$ref"]))
+            wrapper: dict[str, str] = validator.schema  # type: ignore[assignment]
+            found = (validator, self._lookups.lookup(wrapper["$ref"]))
         except referencing.exceptions.Unresolvable:
             found = None
         self._targets[key] = found
