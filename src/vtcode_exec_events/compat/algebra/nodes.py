@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
-from vtcode_exec_events.compat.canonical import Node, canonical
+from vtcode_exec_events.compat.canonical import Node
 from vtcode_exec_events.compat.loader import Location
 
 __all__ = [
@@ -19,7 +19,6 @@ __all__ = [
     "is_false_like",
     "json_type",
     "restrict",
-    "same_leaf",
     "shallow",
     "shape",
     "strip_annotations",
@@ -107,61 +106,6 @@ def _content(value: Any, seen: dict[int, tuple[Node, Hashable]]) -> Hashable:
     if isinstance(value, (list, tuple)):
         return ("list", tuple(_content(v, seen) for v in value))
     return (type(value).__name__, value)
-
-
-#: keywords whose values hold sub-schemas
-_SUBSCHEMA_KW = frozenset(
-    {
-        "properties",
-        "additionalProperties",
-        "patternProperties",
-        "propertyNames",
-        "dependentSchemas",
-        "unevaluatedProperties",
-        "prefixItems",
-        "items",
-        "contains",
-        "unevaluatedItems",
-    }
-)
-
-
-def same_leaf(a: Node, b: Node) -> bool:
-    """Whether ``a`` and ``b`` have no sub-schemas and the same content (keywords, values,
-    annotations): comparing them can find nothing, so there is nothing to walk."""
-    for x in (a, b):
-        if (
-            x.unions
-            or x.allof
-            or x.not_ is not None
-            or x.cond is not None
-            or x.also
-            or x.remote is not None
-            or x.dynamic
-            or not _SUBSCHEMA_KW.isdisjoint(x.kw)
-        ):
-            return False
-    return (
-        a.false == b.false
-        and a.types == b.types
-        and a.enum_key == b.enum_key
-        and _same_json(a.kw, b.kw)
-        and _same_json(a.enum, b.enum)
-        and _same_json(a.annotations, b.annotations)
-        and _same_json(a.unknown, b.unknown)
-    )
-
-
-def _same_json(x: Any, y: Any) -> bool:
-    """The same JSON value (``True`` is not ``1``: Python's ``==`` alone would say it is)."""
-    if x != y:
-        return False
-    if not x:  # None, {} or []: nothing inside to tell apart
-        return True
-    try:
-        return canonical(x) == canonical(y)
-    except (TypeError, ValueError, RecursionError):  # not plain JSON: compare them in full
-        return False
 
 
 def restrict(x: Node, family: str) -> Node:

@@ -9,7 +9,6 @@ from vtcode_exec_events.compat.algebra.cycles import check_cycles
 from vtcode_exec_events.compat.algebra.nodes import (
     TRUE_LOC,
     is_false_like,
-    same_leaf,
     shape,
     true_node,
     unwrap,
@@ -194,8 +193,6 @@ class Differ:
 
     def _cmp(self, a: Node, b: Node, path: Path) -> Out:
         out = Out()
-        if same_leaf(a, b):  # e.g. most of a large property map: nothing can differ
-            return out
         annotation.compare(self, a, b, path, out)
         if a.false and b.false:
             return out
