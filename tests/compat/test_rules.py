@@ -1,4 +1,4 @@
-"""The rule catalogue: every id is emitted by a literal somewhere, every literal emitted is a rule."""
+"""The rule catalogue: every id is emitted by a literal, every emitted literal is a rule."""
 
 from __future__ import annotations
 
@@ -52,6 +52,7 @@ def test_catalogue_records_are_consistent() -> None:
     assert set(RULES) == set(CATALOGUE)
     for rule_id, record in CATALOGUE.items():
         assert record.id == rule_id
-        assert record.summary and record.message
+        assert record.summary
+        assert record.message
         if record.annotation:
             assert (record.backward, record.forward) == (True, True), rule_id
