@@ -45,7 +45,7 @@ def short(v: Any) -> str:
 
 def compare(d: Differ, a: Node, b: Node, path: Path, out: Out) -> None:
     """Report every annotation that differs (compatible both ways)."""
-    for key, rule in _RULE_FOR.items():
+    for key, rule in _RULE_FOR.items() if a.annotations or b.annotations else ():
         va = a.annotations.get(key, _MISSING)
         vb = b.annotations.get(key, _MISSING)
         if va is _MISSING and vb is _MISSING:
