@@ -92,13 +92,14 @@ def _compare(old: Path, new: Path) -> dict[str, Any]:
     from vtcode_exec_events.compat.config import Policy
     from vtcode_exec_events.compat.formats import render
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     report = compare_paths(old, new, Policy(name="strict", witnesses=True))
     text = render(report, "text", "backward")
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     undecided = sum(1 for c in report.changes if getattr(c, "decided", True) is False)
     return {
         "compare_s": elapsed,
+        "compare_cpu_s": cpu,
         "changes": len(report.changes),
         "breaking": sum(1 for c in report.changes if c.breaking),
         "undecided": undecided,
@@ -253,6 +254,7 @@ def summary(rows: list[dict[str, Any]], timeout: float) -> dict[str, Any]:
         "counts": counts,
         "classes": dict(sorted(classes.items(), key=lambda kv: -kv[1])),
         "compare_s": dist(times),
+        "compare_cpu_s": dist([r["compare_cpu_s"] for r in rows if "compare_cpu_s" in r]),
         "all_pairs_s": dist(answered),
         "floor_s": dist([r["floor_s"] for r in rows if r.get("floor_s")]),
         "ratio": dist([r["ratio"] for r in rows if "ratio" in r]),
@@ -287,6 +289,9 @@ def table(result: dict[str, Any]) -> str:
         f"floor (load + resolve both sides): median {ms(s['floor_s'], 'median')}, "
         f"p95 {ms(s['floor_s'], 'p95')}, max {ms(s['floor_s'], 'max')}; "
         f"pairs over 2 s: {s['over_2s']}",
+        f"CPU per comparison (this process only: contention-free): median "
+        f"{ms(s.get('compare_cpu_s', {}), 'median')}, p95 {ms(s.get('compare_cpu_s', {}), 'p95')}, "
+        f"max {ms(s.get('compare_cpu_s', {}), 'max')}",
         "",
         "outcomes other than a verdict:",
     ]
@@ -418,6 +423,10 @@ def main() -> None:
         "summary": summary(rows, args.timeout),
         "pairs": rows,
     }
+    if args.report_only and out.is_file():  # keep what the run itself recorded
+        before = json.loads(out.read_text(encoding="utf-8"))
+        for key in ("commit", "date", "machine", "peak_worker_rss_mb", "wall_s"):
+            result[key] = before.get(key, result[key])
     out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     text = table(result)
     out.with_suffix(".txt").write_text(text, encoding="utf-8")

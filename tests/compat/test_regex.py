@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 import regress
 from hypothesis import given, settings
@@ -116,3 +118,28 @@ def test_an_invalid_pattern_beside_an_annex_b_one_is_still_reported(dialect: str
         check_schema("s.json", schema, dialect)
     assert "s.json#/properties/b/pattern" in str(caught.value)
     assert "'(a'" in str(caught.value) or '"(a"' in str(caught.value)
+
+
+_ALPHABET = "abcxz0-. "
+
+
+@settings(max_examples=80, deadline=None)
+@given(old=st.sampled_from(PATTERNS), new=st.sampled_from(PATTERNS))
+def test_inclusion_agrees_with_regress_on_short_strings(old: str, new: str) -> None:
+    """A counterexample is matched by ``old`` and not by ``new`` (regress decides); an
+    inclusion has no such string among all short strings over a small alphabet."""
+    found = counterexample(old, new)
+    if found is None:
+        return
+    included, witness = found
+
+    def matches(pattern: str, text: str) -> bool:
+        return regress.Regex(pattern, "u").find(text) is not None
+
+    if not included:
+        assert witness is not None
+        assert matches(old, witness)
+        assert not matches(new, witness)
+        return
+    texts = ["".join(chars) for n in range(4) for chars in itertools.product(_ALPHABET, repeat=n)]
+    assert not [t for t in texts if matches(old, t) and not matches(new, t)]

@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 
 from tests.compat.strategies import related_pairs
 from vtcode_exec_events.compat import compare
-from vtcode_exec_events.compat.normalize import NUMBER_KW, STRING_KW
+from vtcode_exec_events.compat.canonical import NUMBER_KW, STRING_KW
 from vtcode_exec_events.errors import SchemaError
 from vtcode_exec_events.pointer import split
 

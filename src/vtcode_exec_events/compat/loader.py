@@ -13,6 +13,7 @@ import referencing
 import referencing.exceptions
 import referencing.jsonschema
 from jsonschema.protocols import Validator
+from jsonschema_specifications import REGISTRY as SPECIFICATIONS  # type: ignore[import-untyped]
 
 from vtcode_exec_events import pointer
 from vtcode_exec_events.compat.validation import check_schema, validator_class
@@ -87,6 +88,9 @@ class SchemaSet:
     index: dict[int, tuple[Location, str]] = field(default_factory=dict)
     base_dir: Path | None = None
     _validators: dict[str, Validator] = field(default_factory=dict)
+    #: the validator of each location with its ``$ref`` looked up once (see ``_is_valid``)
+    _targets: dict[str, tuple[Any, Any] | None] = field(default_factory=dict)
+    _lookups: Any = None
     #: verdicts of ``is_valid`` by (validator key, instance as canonical JSON)
     _verdicts: dict[tuple[str, str], bool] = field(default_factory=dict)
 
@@ -159,11 +163,36 @@ class SchemaSet:
 
     def _is_valid(self, loc: Location, instance: Any, formats: bool) -> bool:
         try:
-            return bool(self.validator(loc, formats=formats).is_valid(instance))
+            found = self._target(loc, formats)
+            if found is None:  # the wrapper's reference does not resolve: never proven valid
+                return False
+            validator, target = found
+            errors = validator.descend(instance, target.contents, resolver=target.resolver)
+            return next(iter(errors), None) is None
         except (referencing.exceptions.Unresolvable, RecursionError):
             return False
         except Exception:  # a validator crash on odd input is "not proven valid"
             return False
+
+    def _target(self, loc: Location, formats: bool) -> tuple[Any, Any] | None:
+        """The validator of ``loc`` and the subschema its ``$ref`` wrapper leads to, looked up
+        once (None when it does not resolve): validating against it is what the wrapper does
+        after its own lookup (``descend`` with the resolved resolver), without walking the
+        pointer again for every instance."""
+        key = f"{loc.uri}#{loc.pointer}|{formats}"
+        if key in self._targets:
+            return self._targets[key]
+        validator = self.validator(loc, formats=formats)
+        if self._lookups is None:  # the registry a validator resolves in: ours + metaschemas
+            self._lookups = SPECIFICATIONS.combine(self.registry).resolver()
+        found: tuple[Any, Any] | None
+        try:
+            wrapper: dict[str, str] = validator.schema  # type: ignore[assignment]
+            found = (validator, self._lookups.lookup(wrapper["$ref"]))
+        except referencing.exceptions.Unresolvable:
+            found = None
+        self._targets[key] = found
+        return found
 
     def errors(
         self, loc: Location, instance: Any, *, formats: bool = True, limit: int = 20

@@ -2,145 +2,27 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
-from json.encoder import encode_basestring_ascii
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from vtcode_exec_events.compat.algebra.merge import simplify
+from vtcode_exec_events.compat.canonical import (
+    ANNOTATIONS,
+    IGNORED,
+    KNOWN,
+    NUMBER_KW,
+    Node,
+    canonical,
+)
 from vtcode_exec_events.compat.loader import LEGACY_DIALECTS, Location, SchemaSet
 from vtcode_exec_events.errors import SchemaError, SchemaReferenceError
 
-__all__ = ["ALL_TYPES", "Node", "Normalizer", "canonical", "merge_into", "type_of_kw"]
+__all__ = ["MAX_DEPTH", "Normalizer"]
 
 #: schemas nesting deeper than this are refused with a clear error (references chains and
 #: recursive schemas are not nesting: they are followed in loops and compared as cycles)
 MAX_DEPTH = 1_000
 _REF_KEYS = ("$ref", "$dynamicRef", "$recursiveRef")
-ALL_TYPES = frozenset({"null", "boolean", "object", "array", "string", "number", "integer"})
-
-ANNOTATIONS = (
-    "title",
-    "description",
-    "default",
-    "examples",
-    "deprecated",
-    "readOnly",
-    "writeOnly",
-    "$comment",
-    "contentEncoding",
-    "contentMediaType",
-    "contentSchema",
-)
-IGNORED = frozenset(
-    {
-        "$schema",
-        "$id",
-        "id",
-        "$anchor",
-        "$dynamicAnchor",
-        "$recursiveAnchor",
-        "$defs",
-        "definitions",
-        "$vocabulary",
-    }
-)
-STRING_KW = ("minLength", "maxLength", "pattern", "format")
-NUMBER_KW = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
-OBJECT_KW = (
-    "properties",
-    "required",
-    "additionalProperties",
-    "patternProperties",
-    "propertyNames",
-    "minProperties",
-    "maxProperties",
-    "dependentRequired",
-    "dependentSchemas",
-    "unevaluatedProperties",
-)
-ARRAY_KW = (
-    "prefixItems",
-    "items",
-    "contains",
-    "minContains",
-    "maxContains",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-    "unevaluatedItems",
-)
-_KNOWN = frozenset(
-    {*ANNOTATIONS, *IGNORED, *STRING_KW, *NUMBER_KW, *OBJECT_KW, *ARRAY_KW}
-    | {"type", "enum", "const", "dependencies", "additionalItems", "anyOf", "oneOf", "allOf"}
-    | {"not", "if", "then", "else", "$ref", "$dynamicRef", "$recursiveRef"}
-)
-
-
-def canonical(value: Any) -> str:
-    """A canonical text for a JSON value (numbers compared by value, keys sorted)."""
-    if isinstance(value, str):
-        return encode_basestring_ascii(value)
-    if value is None or isinstance(value, bool):
-        return "null" if value is None else ("true" if value else "false")
-    if isinstance(value, int):
-        return str(value)
-
-    def norm(v: Any) -> Any:
-        if isinstance(v, bool) or v is None or isinstance(v, str):
-            return v
-        if isinstance(v, (int, float)):
-            return float(v) if isinstance(v, float) and not v.is_integer() else int(v)
-        if isinstance(v, dict):
-            return {k: norm(x) for k, x in v.items()}
-        if isinstance(v, list):
-            return [norm(x) for x in v]
-        return v
-
-    return json.dumps(norm(value), sort_keys=True, separators=(",", ":"))
-
-
-@dataclass(eq=False)
-class Node:
-    """A canonical schema node. Sub-schemas are ``Node`` objects; identity is the node itself."""
-
-    loc: Location
-    display: str = ""
-    false: bool = False
-    types: frozenset[str] | None = None  # None: any type
-    enum: list[Any] | None = None
-    enum_key: str = "enum"
-    kw: dict[str, Any] = field(default_factory=dict)
-    unions: list[tuple[str, list[Node]]] = field(
-        default_factory=list
-    )  # ("anyOf"|"oneOf", branches)
-    allof: list[Node] = field(default_factory=list)
-    not_: Node | None = None
-    cond: tuple[Node, Node | None, Node | None] | None = None  # if, then, else
-    annotations: dict[str, Any] = field(default_factory=dict)
-    unknown: dict[str, Any] = field(default_factory=dict)
-    dynamic: bool = False  # carries $dynamicRef/$recursiveRef: resolved statically
-    also: list[Location] = field(default_factory=list)  # further raw nodes this one conjoins
-    remote: str | None = None  # an opaque reference to a document outside the set
-    ready: bool = False
-    copied: bool = False  # made by the engine (copy_node), not read from a document
-
-    @property
-    def is_true(self) -> bool:
-        return (
-            not self.false
-            and self.types is None
-            and self.enum is None
-            and not self.kw
-            and not self.unions
-            and not self.allof
-            and self.not_ is None
-            and self.cond is None
-            and self.remote is None
-        )
-
-    def fingerprint(self) -> str:
-        return f"{self.loc.uri}#{self.loc.pointer}"
 
 
 class Normalizer:
@@ -392,11 +274,11 @@ class Normalizer:
                 self._sub(raw["else"], loc.child("else"), base, depth) if "else" in raw else None,
             )
         for key, value in raw.items():
-            if key not in _KNOWN and not key.startswith("x-"):
+            if key not in KNOWN and not key.startswith("x-"):
                 node.unknown[key] = value
         if ref_target is not None:
             node.allof.insert(0, ref_target)
-        self._simplify(node)
+        simplify(node)
 
     def _adopt(self, node: Node, target: Node) -> None:
         """Make ``node`` a copy of ``target`` (a pure reference): same meaning, same location."""
@@ -421,40 +303,6 @@ class Normalizer:
         node.loc = target.loc
         node.display = target.display
 
-    def _simplify(self, node: Node) -> None:
-        """Fold equivalent shapes into one: single-branch unions, plain allOf, type unions."""
-        # single-branch anyOf/oneOf is its branch
-        keep_unions: list[tuple[str, list[Node]]] = []
-        for kind, branches in node.unions:
-            # duplicates are harmless in anyOf; in oneOf they make the value match twice
-            uniq = _unique_nodes(branches) if kind == "anyOf" else branches
-            if len(uniq) == 1:
-                node.allof.append(uniq[0])
-            elif not uniq:
-                node.false = True
-            else:
-                keep_unions.append((kind, branches))
-        node.unions = keep_unions
-        # merge allOf members that are ready and plain
-        remaining: list[Node] = []
-        for member in node.allof:
-            if member.ready and merge_into(node, member):
-                continue
-            remaining.append(member)
-        node.allof = remaining
-        # a union of single-type branches with disjoint types is a typed node
-        if len(node.unions) == 1 and node.types is None and node.enum is None:
-            kind, branches = node.unions[0]
-            merged = _type_union(branches)
-            if merged is not None and not (set(node.kw) & set(merged[1])):
-                node.types, kw = merged
-                node.kw.update(kw)
-                node.unions = []
-        if node.types is not None and not node.types:
-            node.false = True
-        if node.enum is not None and not node.enum:
-            node.false = True
-
 
 def _types(values: list[Any]) -> frozenset[str]:
     out = {v for v in values if isinstance(v, str)}
@@ -472,162 +320,3 @@ def _dedupe(values: list[Any]) -> list[Any]:
             seen.add(c)
             out.append(v)
     return out
-
-
-def _unique_nodes(nodes: list[Node]) -> list[Node]:
-    seen: set[int] = set()
-    out = []
-    for n in nodes:
-        if id(n) not in seen:
-            seen.add(id(n))
-            out.append(n)
-    return out
-
-
-def type_of_kw(key: str) -> str | None:
-    if key in STRING_KW:
-        return "string"
-    if key in NUMBER_KW:
-        return "number"
-    if key in OBJECT_KW:
-        return "object"
-    if key in ARRAY_KW:
-        return "array"
-    return None
-
-
-def _type_union(branches: list[Node]) -> tuple[frozenset[str], dict[str, Any]] | None:
-    """Branches each of one distinct JSON type (and only that type's keywords) → one typed node."""
-    types: set[str] = set()
-    kw: dict[str, Any] = {}
-    families: set[str] = set()
-    for b in branches:
-        if (
-            b.false
-            or b.types is None
-            or b.enum is not None
-            or b.unions
-            or b.allof
-            or b.not_ is not None
-            or b.cond is not None
-            or b.unknown
-            or b.dynamic
-            or b.remote is not None
-        ):
-            return None
-        fams = {"number" if t == "integer" else t for t in b.types}
-        if fams & families:
-            return None
-        for key in b.kw:
-            fam = type_of_kw(key)
-            if fam is None or fam not in fams:
-                return None
-        families |= fams
-        types |= b.types
-        kw.update(b.kw)
-    return frozenset(types), kw
-
-
-_BOUND_MIN = (
-    "minimum",
-    "exclusiveMinimum",
-    "minLength",
-    "minItems",
-    "minProperties",
-    "minContains",
-)
-_BOUND_MAX = (
-    "maximum",
-    "exclusiveMaximum",
-    "maxLength",
-    "maxItems",
-    "maxProperties",
-    "maxContains",
-)
-
-
-def _holds_nodes(value: Any) -> bool:
-    return isinstance(value, list) and any(isinstance(x, Node) for x in value)
-
-
-def merge_into(node: Node, member: Node) -> bool:
-    """Conjoin ``member`` into ``node`` when the result is exactly expressible; else False."""
-    if member.dynamic or member.unknown or member.remote is not None:
-        return False
-    if member.false:
-        node.false = True
-        return True
-    if member.allof or member.cond is not None:
-        return False
-    if member.not_ is not None and node.not_ is not None:
-        return False
-    if member.unions and node.unions:
-        return False
-    # keywords: equal values, or bounds we can tighten; anything else stays unmerged
-    for key, value in member.kw.items():
-        if key not in node.kw:
-            continue
-        mine = node.kw[key]
-        if key in _BOUND_MIN or key in _BOUND_MAX:
-            continue
-        if key == "required":
-            continue
-        if isinstance(value, Node) or isinstance(mine, Node):
-            if value is not mine:
-                return False
-        elif _holds_nodes(value) or _holds_nodes(mine):  # prefixItems: the same nodes only
-            if not (
-                isinstance(value, list)
-                and isinstance(mine, list)
-                and len(value) == len(mine)
-                and all(x is y for x, y in zip(value, mine, strict=True))
-            ):
-                return False
-        elif isinstance(value, dict) or isinstance(mine, dict):
-            if isinstance(value, dict) and isinstance(mine, dict):
-                for k in set(value) & set(mine):
-                    if value[k] is not mine[k] and value[k] != mine[k]:
-                        return False
-            else:
-                return False
-        elif canonical(value) != canonical(mine):
-            return False
-    for key, value in member.kw.items():
-        if key not in node.kw:
-            node.kw[key] = value
-        elif key in _BOUND_MIN:
-            node.kw[key] = max(node.kw[key], value)
-        elif key in _BOUND_MAX:
-            node.kw[key] = min(node.kw[key], value)
-        elif key == "required":
-            node.kw[key] = sorted(set(node.kw[key]) | set(value))
-        elif isinstance(value, dict):
-            node.kw[key] = {**value, **node.kw[key]}
-    if member.types is not None:
-        if node.types is None:
-            node.types = member.types
-        else:
-            node.types = _intersect_types(node.types, member.types)
-    if member.enum is not None:
-        if node.enum is None:
-            node.enum = list(member.enum)
-        else:
-            allowed = {canonical(v) for v in member.enum}
-            node.enum = [v for v in node.enum if canonical(v) in allowed]
-    if member.not_ is not None:
-        node.not_ = member.not_
-    node.unions.extend(member.unions)
-    for k, v in member.annotations.items():
-        node.annotations.setdefault(k, v)
-    return True
-
-
-def _intersect_types(a: frozenset[str], b: frozenset[str]) -> frozenset[str]:
-    out = set(a & b)
-    if "number" in a and "integer" in b:
-        out.add("integer")
-    if "integer" in a and "number" in b:
-        out.add("integer")
-    if "integer" in out and "number" in out:
-        out.discard("integer")
-    return frozenset(out)

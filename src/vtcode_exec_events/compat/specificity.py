@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vtcode_exec_events.compat.normalize import NUMBER_KW, STRING_KW
+from vtcode_exec_events.compat.canonical import NUMBER_KW, STRING_KW
 from vtcode_exec_events.pointer import unescape
 
 if TYPE_CHECKING:

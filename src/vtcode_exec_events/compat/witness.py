@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from vtcode_exec_events.compat.algebra.nodes import families, unwrap
 from vtcode_exec_events.compat.algebra.regex import counterexample
+from vtcode_exec_events.compat.canonical import Node, canonical, type_of_kw
 from vtcode_exec_events.compat.diff.unions import branches
 from vtcode_exec_events.compat.loader import Location
-from vtcode_exec_events.compat.normalize import Node, canonical, type_of_kw
 from vtcode_exec_events.compat.specificity import specific
 
 if TYPE_CHECKING:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from vtcode_exec_events.compat.normalize import Node
+from vtcode_exec_events.compat.canonical import Node
 from vtcode_exec_events.errors import SchemaError
 
 __all__ = ["check_cycles"]

@@ -6,7 +6,7 @@ from typing import Any
 
 from vtcode_exec_events.compat.algebra.nodes import covered, expand, families, json_type, unwrap
 from vtcode_exec_events.compat.algebra.patterns import certainly_misses
-from vtcode_exec_events.compat.normalize import Node, canonical
+from vtcode_exec_events.compat.canonical import Node, canonical
 
 __all__ = ["disjoint", "rejects"]
 

@@ -10,6 +10,7 @@ bounded length.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import deque
 from functools import lru_cache
 from itertools import pairwise
@@ -22,9 +23,6 @@ from vtcode_exec_events.compat.algebra.automaton import (
     Parser,
     RegexError,
     Unsupported,
-)
-from vtcode_exec_events.compat.algebra.automaton import (
-    contains_code as _contains,
 )
 
 __all__ = [
@@ -94,6 +92,7 @@ def search(pattern: str, text: str) -> bool | None:
     return _backtracking(pattern).find(text) is not None
 
 
+@lru_cache(maxsize=4096)
 def counterexample(p: str, q: str) -> tuple[bool, str | None] | None:
     """Whether every string ``p`` matches, ``q`` matches too (and if not, a shortest string
     ``p`` matches and ``q`` does not); None when that is not decided here."""
@@ -108,7 +107,7 @@ def counterexample(p: str, q: str) -> tuple[bool, str | None] | None:
                     bounds.update((lo, hi + 1))
     cuts = sorted(bounds)
     reps = [_representative(lo, hi - 1) for lo, hi in pairwise(cuts)]
-    da, db = _Subsets(a, reps), _Subsets(b, reps)
+    da, db = _Subsets(a, cuts), _Subsets(b, cuts)
     start = (_AT_START, _AT_START)
     seen = {start: ""}
     todo = deque([start])
@@ -117,12 +116,14 @@ def counterexample(p: str, q: str) -> tuple[bool, str | None] | None:
         text = seen[(sa, sb)]
         if da.accepts(sa) and not db.accepts(sb):
             return False, text
-        for k, code in enumerate(reps):
-            key = (da.step(sa, k), db.step(sb, k))
+        # the successors on every character class at once; a successor first reached by the
+        # class ``k`` gets its representative (breadth first: a shortest string)
+        pairs = list(zip(da.row(sa), db.row(sb), strict=True))
+        for key in dict.fromkeys(pairs):
             if key not in seen:
                 if len(seen) > _MAX_PRODUCT:
                     return None
-                seen[key] = text + chr(code)
+                seen[key] = text + chr(reps[pairs.index(key)])
                 todo.append(key)
     return True, None
 
@@ -134,39 +135,53 @@ _AT_START: frozenset[int] = frozenset({-1})
 class _Subsets:
     """The subset construction of an unanchored search, built lazily. A state is a *kernel*:
     the NFA states a character led to, plus the search start (``-1`` before the text, where
-    ``^`` holds); the moves of each kernel state on each character class (through its free
-    moves) and each acceptance test are computed once, so the product of two patterns costs
-    set unions of small kernels, not automaton steps."""
+    ``^`` holds). The alphabet is cut into classes (``cuts``: every range bound of both
+    patterns), so a range covers whole classes; the moves of each kernel state (through its
+    free moves), each kernel's successors and each acceptance test are computed once, and
+    only on the classes a state has moves on."""
 
-    def __init__(self, auto: Automaton, reps: list[int]) -> None:
+    def __init__(self, auto: Automaton, cuts: list[int]) -> None:
         self.auto = auto
-        self.reps = reps
-        self._next: dict[tuple[frozenset[int], int], frozenset[int]] = {}
+        self.cuts = cuts
+        self._interned: dict[frozenset[int], frozenset[int]] = {}
+        start = frozenset({auto.start})
+        self._start = self._interned.setdefault(start, start)
+        self._rows: dict[frozenset[int], list[frozenset[int]]] = {}
         self._accepts: dict[frozenset[int], bool] = {}
-        self._rows: dict[int, list[frozenset[int]]] = {}
+        self._moves: dict[int, dict[int, frozenset[int]]] = {}
 
-    def step(self, kernel: frozenset[int], k: int) -> frozenset[int]:
-        key = (kernel, k)
-        found = self._next.get(key)
+    def row(self, kernel: frozenset[int]) -> list[frozenset[int]]:
+        """The successor kernel on each character class."""
+        found = self._rows.get(kernel)
         if found is None:
-            out = {self.auto.start}
+            grown: dict[int, set[int]] = {}
             for s in kernel:
-                out |= self._moves(s)[k]
-            found = self._next[key] = frozenset(out)
+                for k, targets in self._state_moves(s).items():
+                    if k in grown:
+                        grown[k] |= targets
+                    else:
+                        grown[k] = {self.auto.start, *targets}
+            found = [self._start] * (len(self.cuts) - 1)
+            for k, states in grown.items():
+                nxt = frozenset(states)
+                found[k] = self._interned.setdefault(nxt, nxt)
+            self._rows[kernel] = found
         return found
 
-    def _moves(self, s: int) -> list[frozenset[int]]:
-        """Where kernel state ``s`` goes on each character class (computed once per state)."""
-        row = self._rows.get(s)
-        if row is None:
-            auto = self.auto
+    def _state_moves(self, s: int) -> dict[int, frozenset[int]]:
+        """Where kernel state ``s`` goes, by character class (only classes it moves on)."""
+        found = self._moves.get(s)
+        if found is None:
+            auto, cuts = self.auto, self.cuts
             free = auto.closure({auto.start if s < 0 else s}, at_start=s < 0, at_end=False)
-            edges = [edge for u in free for edge in auto.edges[u]]
-            row = [
-                frozenset(t for ranges, t in edges if _contains(ranges, code)) for code in self.reps
-            ]
-            self._rows[s] = row
-        return row
+            moves: dict[int, set[int]] = {}
+            for u in free:
+                for ranges, t in auto.edges[u]:
+                    for lo, hi in ranges:
+                        for k in range(bisect_left(cuts, lo), bisect_left(cuts, hi + 1)):
+                            moves.setdefault(k, set()).add(t)
+            found = self._moves[s] = {k: frozenset(v) for k, v in moves.items()}
+        return found
 
     def accepts(self, kernel: frozenset[int]) -> bool:
         found = self._accepts.get(kernel)

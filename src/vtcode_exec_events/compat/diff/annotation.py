@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from vtcode_exec_events.compat.canonical import Node, canonical
 from vtcode_exec_events.compat.diff.change import Path
 from vtcode_exec_events.compat.diff.results import Out
-from vtcode_exec_events.compat.normalize import Node, canonical
 
 if TYPE_CHECKING:
     from vtcode_exec_events.compat.diff.engine import Differ
@@ -45,7 +45,7 @@ def short(v: Any) -> str:
 
 def compare(d: Differ, a: Node, b: Node, path: Path, out: Out) -> None:
     """Report every annotation that differs (compatible both ways)."""
-    for key, rule in _RULE_FOR.items():
+    for key, rule in _RULE_FOR.items() if a.annotations or b.annotations else ():
         va = a.annotations.get(key, _MISSING)
         vb = b.annotations.get(key, _MISSING)
         if va is _MISSING and vb is _MISSING:

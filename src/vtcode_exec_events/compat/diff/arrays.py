@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from vtcode_exec_events.compat.algebra.nodes import unwrap
+from vtcode_exec_events.compat.canonical import Node
 from vtcode_exec_events.compat.diff import scalars
 from vtcode_exec_events.compat.diff.change import Path, Step
 from vtcode_exec_events.compat.diff.results import Out
-from vtcode_exec_events.compat.normalize import Node
 
 if TYPE_CHECKING:
     from vtcode_exec_events.compat.diff.engine import Differ

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from vtcode_exec_events.compat.canonical import Node
 from vtcode_exec_events.compat.loader import Location
-from vtcode_exec_events.compat.normalize import Node
 
 __all__ = ["Change", "Path", "Step"]
 

@@ -13,11 +13,12 @@ from vtcode_exec_events.compat.algebra.nodes import (
     true_node,
     unwrap,
 )
+from vtcode_exec_events.compat.canonical import Node
 from vtcode_exec_events.compat.diff import annotation, arrays, logic, objects, scalars, unions
 from vtcode_exec_events.compat.diff.change import Change, Path
 from vtcode_exec_events.compat.diff.results import EMPTY, Out, Result
 from vtcode_exec_events.compat.loader import SchemaSet, asserts_format
-from vtcode_exec_events.compat.normalize import MAX_DEPTH, Node, Normalizer
+from vtcode_exec_events.compat.normalize import MAX_DEPTH, Normalizer
 from vtcode_exec_events.compat.rules import CATALOGUE
 from vtcode_exec_events.errors import SchemaError
 

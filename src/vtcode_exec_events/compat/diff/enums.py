@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from vtcode_exec_events.compat.algebra.nodes import covered, finite, json_type
+from vtcode_exec_events.compat.canonical import Node, canonical
 from vtcode_exec_events.compat.diff.annotation import short
 from vtcode_exec_events.compat.diff.change import Path
 from vtcode_exec_events.compat.diff.results import Out
-from vtcode_exec_events.compat.normalize import Node, canonical
 
 if TYPE_CHECKING:
     from vtcode_exec_events.compat.diff.engine import Differ

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 from vtcode_exec_events.compat.algebra.disjoint import disjoint
 from vtcode_exec_events.compat.algebra.nodes import copy_node, unwrap
+from vtcode_exec_events.compat.canonical import Node
 from vtcode_exec_events.compat.diff.change import Path
 from vtcode_exec_events.compat.diff.results import Out, Result
-from vtcode_exec_events.compat.normalize import Node
 
 if TYPE_CHECKING:
     from vtcode_exec_events.compat.diff.engine import Differ

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from vtcode_exec_events.compat.algebra.nodes import unwrap
 from vtcode_exec_events.compat.algebra.patterns import sample_name
+from vtcode_exec_events.compat.canonical import Node
 from vtcode_exec_events.compat.diff import scalars
 from vtcode_exec_events.compat.diff.change import Path, Step
 from vtcode_exec_events.compat.diff.results import Out
-from vtcode_exec_events.compat.normalize import Node
 
 if TYPE_CHECKING:
     from vtcode_exec_events.compat.diff.engine import Differ

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 
 from vtcode_exec_events.compat.algebra.nodes import copy_node, unwrap
 from vtcode_exec_events.compat.algebra.patterns import search
+from vtcode_exec_events.compat.canonical import Node
 from vtcode_exec_events.compat.diff import object_rest
 from vtcode_exec_events.compat.diff.change import Path, Step
 from vtcode_exec_events.compat.diff.results import Out, Result
-from vtcode_exec_events.compat.normalize import Node
 
 if TYPE_CHECKING:
     from vtcode_exec_events.compat.diff.engine import Differ
@@ -131,21 +131,7 @@ def _added(
             if r.backward
             else "PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
         )
-        out.append(
-            d.change(
-                rule,
-                sa,
-                sb,
-                path,
-                backward=r.backward,
-                forward=r.forward,
-                hints=("prop", name),
-                at=(a, b),
-                name=name,
-                through=sa.display,
-            )
-        )
-        out.child(r)
+        _partial(d, rule, (a, b), (sa, sb), path, out, name, r, through=sa)
     if req_b and not req_a:
         if "default" in sb.annotations:
             rule = (
@@ -218,21 +204,37 @@ def _removed(
             if r.backward
             else "PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
         )
-        out.append(
-            d.change(
-                rule,
-                sa,
-                sb,
-                path,
-                backward=r.backward,
-                forward=r.forward,
-                hints=("prop", name),
-                at=(a, b),
-                name=name,
-                through=sb.display,
-            )
+        _partial(d, rule, (a, b), (sa, sb), path, out, name, r, through=sb)
+
+
+def _partial(
+    d: Differ,
+    rule: str,
+    objects: tuple[Node, Node],
+    nodes: tuple[Node, Node],
+    path: Path,
+    out: Out,
+    name: str,
+    r: Result,
+    *,
+    through: Node,
+) -> None:
+    """A property declared on one side only, met by the other side's partially open rest
+    (``through``): the nested comparison ``r`` decides both verdicts."""
+    out.append(
+        d.change(
+            rule,
+            *nodes,
+            path,
+            backward=r.backward,
+            forward=r.forward,
+            hints=("prop", name),
+            at=objects,
+            name=name,
+            through=through.display,
         )
-        out.child(r)
+    )
+    out.child(r)
 
 
 def _required(

@@ -12,10 +12,10 @@ from vtcode_exec_events.compat.algebra.patterns import (
     pattern_language,
 )
 from vtcode_exec_events.compat.algebra.regex import counterexample
+from vtcode_exec_events.compat.canonical import Node
 from vtcode_exec_events.compat.diff import enums
 from vtcode_exec_events.compat.diff.change import Path
 from vtcode_exec_events.compat.diff.results import Out
-from vtcode_exec_events.compat.normalize import Node
 
 if TYPE_CHECKING:
     from vtcode_exec_events.compat.diff.engine import Differ
@@ -351,8 +351,8 @@ def _number_bound(
             path,
             backward=looser,
             forward=not looser,
-            a_kw=_bound_kw(a.kw, inc, exc),
-            b_kw=_bound_kw(b.kw, inc, exc),
+            a_kw=_bound_kw(ba, inc, exc),
+            b_kw=_bound_kw(bb, inc, exc),
             hints=("num", lower, ba, bb),
             side="lower" if lower else "upper",
             old=desc(ba),
@@ -383,9 +383,8 @@ def _looser(x: tuple[Any, bool], y: tuple[Any, bool], lower: bool) -> bool:
     return bool(x[0] < y[0]) if lower else bool(x[0] > y[0])
 
 
-def _bound_kw(kw: dict[str, Any], inc: str, exc: str) -> str | None:
-    if exc in kw:
-        return exc
-    if inc in kw:
-        return inc
-    return None
+def _bound_kw(bound: tuple[Any, bool] | None, inc: str, exc: str) -> str | None:
+    """The keyword holding the effective bound (the tighter one when both are present)."""
+    if bound is None:
+        return None
+    return exc if bound[1] else inc

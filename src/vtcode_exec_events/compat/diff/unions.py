@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from vtcode_exec_events.compat.algebra.disjoint import disjoint
+from vtcode_exec_events.compat.algebra.merge import merge_into
 from vtcode_exec_events.compat.algebra.nodes import (
     copy_node,
     covered,
@@ -18,9 +19,9 @@ from vtcode_exec_events.compat.algebra.nodes import (
     strip_annotations,
     unwrap,
 )
+from vtcode_exec_events.compat.canonical import Node, canonical
 from vtcode_exec_events.compat.diff.change import Path
 from vtcode_exec_events.compat.diff.results import Out, Result
-from vtcode_exec_events.compat.normalize import Node, canonical, merge_into
 
 if TYPE_CHECKING:
     from vtcode_exec_events.compat.diff.engine import Differ
