@@ -3,6 +3,7 @@ subprocess, never a timing), and Ctrl-C during ``validate --jobs 2`` ends cleanl
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
 import signal
@@ -87,15 +88,21 @@ def test_ctrl_c_during_jobs_2_exits_130_without_a_traceback(tmp_path: Path) -> N
     while len(workers := _children(proc.pid)) < 2:  # the pool is up and working
         assert proc.poll() is None, proc.communicate()
         assert time.monotonic() < deadline, "no workers started in 120 s"
-        time.sleep(0.1)
-    time.sleep(0.2)
+        time.sleep(0.05)
+    # Frozen workers cannot finish the job, however fast they are or however loaded the
+    # machine is: the Ctrl-C below always lands while validate is still running.
+    for worker in workers:
+        os.kill(worker, signal.SIGSTOP)
+    assert proc.poll() is None, "validate ended before Ctrl-C: make the input larger"
     # A terminal sends SIGINT to the whole foreground group: the workers get it as well,
-    # and may see it before the parent stops them (the gap makes that order certain).
+    # and (pending while frozen, delivered before the parent's SIGTERM) see it first.
     for worker in workers:
         os.kill(worker, signal.SIGINT)
-    time.sleep(0.2)
-    assert proc.poll() is None, "validate ended before Ctrl-C: make the input larger"
     proc.send_signal(signal.SIGINT)
+    time.sleep(0.2)
+    for worker in workers:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(worker, signal.SIGCONT)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err.decode()
     assert err.decode() == "interrupted\n"
