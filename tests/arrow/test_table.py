@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from vtcode_exec_events.arrow import (
     lines_to_batch,
     map_batches,
     map_batches_with,
+    read_files_with,
 )
 from vtcode_exec_events.validate import Checker, Issue, validate_lines, validate_paths
 
@@ -171,6 +173,9 @@ def test_map_batches_equals_reading_the_files(tmp_path: Path) -> None:
         ]
     )
     assert got.equals(want)
+    # Rows that only name the files, each read where the function runs: the same rows.
+    named = pa.table({"path": [str(p) for p in paths.values()], "name": list(paths)})
+    assert pa.concat_tables(list(read_files_with()(named))).equals(want)
     last = got.slice(got.num_rows - 1).to_pylist()[0]
     assert last["line"] is None
     assert last["error_kind"] == "io"
@@ -242,7 +247,7 @@ def test_thread_and_turn_state_is_the_line_by_line_walk(
         lines = [b'{"schema_version":"0.11.0","event":' + line + b"}" for line in lines]
     table = EventTable("", Checker())
     edges = sorted({0, len(lines), *(min(c, len(lines)) for c in cuts)})
-    parts = [table.batch(lines[a:b]) for a, b in zip(edges, edges[1:], strict=False)]
+    parts = [table.batch(lines[a:b]) for a, b in itertools.pairwise(edges)]
     rows = pa.Table.from_batches(parts, SCHEMA).to_pylist()
     for row in rows:  # the reference reads the event inside an envelope
         if wrapped and row["raw"] is not None and row["raw"].startswith(b'{"schema'):
