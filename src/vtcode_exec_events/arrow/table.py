@@ -11,7 +11,6 @@ VT Code's decoder would see).
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -43,10 +42,14 @@ _EVENT = [
 ]
 #: What Arrow's JSON reader extracts from a clean line (bare or enveloped).
 _LINE = pa.schema([*_EVENT, ("schema_version", _S), ("event", pa.struct(_EVENT))])
-_PARSE = pajson.ParseOptions(explicit_schema=_LINE, unexpected_field_behavior="ignore")
+#: Lines are read end to end, without newlines between them (the bytes of the ``raw``
+#: column, not a copy): ``newlines_in_values`` makes the reader find each value's end.
+_PARSE = pajson.ParseOptions(
+    explicit_schema=_LINE, unexpected_field_behavior="ignore", newlines_in_values=True
+)
 #: The same for bare lines only: the envelope's columns cost a third of the reader's time.
 _PARSE_BARE = pajson.ParseOptions(
-    explicit_schema=pa.schema(_EVENT), unexpected_field_behavior="ignore"
+    explicit_schema=pa.schema(_EVENT), unexpected_field_behavior="ignore", newlines_in_values=True
 )
 #: The line's own fields, flat (the columns from ``schema_version`` to ``total_cost_usd``
 #: but ``thread_id``/``turn_index``, which come from the state).
@@ -87,15 +90,16 @@ def _float(value: Any) -> float | None:
 
 
 def _fast(data: bytes, count: int, default_version: str) -> list[pa.Array] | None:
-    """The fields of ``count`` clean lines (``data``: joined by newlines) in one pass of
-    Arrow's JSON reader, as arrays in the order of :data:`_FIELDS`; None if it cannot.
+    """The fields of ``count`` clean lines (``data``: their bytes end to end; each is one
+    JSON object) in one pass of Arrow's JSON reader, as arrays in the order of
+    :data:`_FIELDS`; None if it cannot.
 
     A clean envelope names its ``schema_version``: without those bytes, every line is bare.
     """
     envelopes = b'"schema_version"' in data
     try:
         read = pajson.read_json(
-            io.BytesIO(data),
+            pa.BufferReader(data),
             read_options=pajson.ReadOptions(use_threads=False, block_size=len(data) + 1),
             parse_options=_PARSE if envelopes else _PARSE_BARE,
         )
@@ -213,8 +217,10 @@ class EventTable:
         for issue in found.issues:
             by_line[issue.line].append(issue)
         self.next_line += len(lines)
-        lines, data = _strip(lines)
-        raws = build.column(lines, pa.binary())
+        raws, data = build.binary(lines)
+        if b"\n" in data:  # a caller's lines may end in their newline: not part of the line
+            lines = [line.removesuffix(b"\n") for line in lines]
+            raws, data = build.binary(lines)
         skipped = {index for index, _ in oversize}
         if skipped:
             mask = build.column([i in skipped for i in range(len(lines))], pa.bool_())
@@ -254,7 +260,7 @@ class EventTable:
                 return fast
         clean = [i for i in range(len(lines)) if first + i not in by_line]
         rest = [i for i in range(len(lines)) if first + i in by_line]
-        fast = _fast(b"\n".join([lines[i] for i in clean]), len(clean), version) if clean else None
+        fast = _fast(b"".join([lines[i] for i in clean]), len(clean), version) if clean else None
         if fast is None:
             clean, rest = [], list(range(len(lines)))
             fast = _slow_arrays([])
@@ -342,15 +348,6 @@ def _verdicts(n: int, first: int, by_line: dict[int, list[Issue]]) -> list[pa.Ar
         *(build.column(c, _S) for c in (severity, kind, pointer, message)),
         build.column(issues, _ISSUES),
     ]
-
-
-def _strip(lines: Sequence[bytes]) -> tuple[Sequence[bytes], bytes]:
-    """The lines without a trailing newline, and joined by newlines."""
-    data = b"\n".join(lines)
-    if not data.endswith(b"\n") and b"\n\n" not in data:
-        return lines, data  # no line ends in a newline (the reader's lines never do)
-    stripped = [line.removesuffix(b"\n") for line in lines]
-    return stripped, b"\n".join(stripped)
 
 
 def _slow_arrays(rows: list[tuple[Any, ...]]) -> list[pa.Array]:
