@@ -301,3 +301,17 @@ def test_export_over_long_line_is_never_held(tmp_path: Path) -> None:
     peak, err = _peak_kib("export", str(log), "-o", str(out), "--max-line-size", "8M")
     assert peak - base < 40 << 10  # KiB: a held line would add 96 MiB
     assert err.endswith(b"3 lines (1 invalid) from 1 files -> " + str(out).encode() + b"\n")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("fmt", ["parquet", "arrow"])
+def test_export_to_a_full_disk_is_one_line(tmp_path: Path, fmt: str) -> None:
+    """The file is written in a second thread: its error still ends the command with one
+    line naming the output, exit 2, no traceback."""
+    full = tmp_path / "full.parquet"
+    full.symlink_to("/dev/full")
+    done = cli("export", str(LOGS), "--format", fmt, "-o", str(full))
+    assert done.returncode == 2
+    assert done.stderr.decode().splitlines() == [
+        f"vtcode-exec-events: error: {full}: [Errno 28] No space left on device"
+    ]
