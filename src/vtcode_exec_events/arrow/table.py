@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import cache
 from typing import Any
 
 import orjson
@@ -87,6 +89,12 @@ def _float(value: Any) -> float | None:
     if type(value) is float or (type(value) is int and abs(value) < 1 << 1023):
         return float(value)
     return None
+
+
+@cache
+def _reader() -> ThreadPoolExecutor:
+    """The thread in which a block's JSON is read while the checker runs (one per process)."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="events-json")
 
 
 def _fast(data: bytes, count: int, default_version: str) -> list[pa.Array] | None:
@@ -194,6 +202,8 @@ class EventTable:
         self.checker = checker
         self.next_line = 1
         self.state = ThreadState()
+        #: The blocks so far had no issue (the next is read ahead, see :meth:`batch`).
+        self.clean = True
 
     def batch(
         self,
@@ -210,6 +220,16 @@ class EventTable:
         over-long line's ``raw`` is null (its bytes were never held).
         """
         first = self.next_line
+        own = lines
+        raws, data = build.binary(own)
+        if b"\n" in data:  # a caller's lines may end in their newline: not part of the line
+            own = [line.removesuffix(b"\n") for line in own]
+            raws, data = build.binary(own)
+        # While the checker runs, Arrow's JSON reader (which releases the GIL) reads the
+        # block in a second thread, betting that it is clean as the file's blocks were.
+        ahead = None
+        if self.clean and own and not oversize:
+            ahead = _reader().submit(_fast, data, len(own), self.checker.version)
         found = self.checker.check_lines(
             lines, first, self.file, unterminated=unterminated, broken=broken, oversize=oversize
         )
@@ -217,15 +237,12 @@ class EventTable:
         for issue in found.issues:
             by_line[issue.line].append(issue)
         self.next_line += len(lines)
-        raws, data = build.binary(lines)
-        if b"\n" in data:  # a caller's lines may end in their newline: not part of the line
-            lines = [line.removesuffix(b"\n") for line in lines]
-            raws, data = build.binary(lines)
+        self.clean = not by_line
         skipped = {index for index, _ in oversize}
         if skipped:
-            mask = build.column([i in skipped for i in range(len(lines))], pa.bool_())
-            raws = pc.if_else(mask, pa.nulls(len(lines), pa.binary()), raws)
-        return self._rows(lines, raws, data, first, by_line, skipped)
+            mask = build.column([i in skipped for i in range(len(own))], pa.bool_())
+            raws = pc.if_else(mask, pa.nulls(len(own), pa.binary()), raws)
+        return self._rows(own, raws, data, first, by_line, skipped, ahead)
 
     def failure(self, message: str) -> pa.RecordBatch:
         """A row saying the file could not be read to its end (``line`` null, kind ``io``)."""
@@ -250,12 +267,13 @@ class EventTable:
         first: int,
         by_line: dict[int, list[Issue]],
         oversize: set[int],
+        ahead: Future[list[pa.Array] | None] | None,
     ) -> list[pa.Array]:
         """The line's own fields (:data:`_FIELDS`): clean lines through Arrow's JSON
-        reader, the others one by one."""
+        reader (``ahead``: the block read while it was checked), the others one by one."""
         version = self.checker.version
         if not by_line:
-            fast = _fast(data, len(lines), version)
+            fast = ahead.result() if ahead is not None else _fast(data, len(lines), version)
             if fast is not None:
                 return fast
         clean = [i for i in range(len(lines)) if first + i not in by_line]
@@ -286,13 +304,14 @@ class EventTable:
         first: int,
         by_line: dict[int, list[Issue]],
         oversize: set[int],
+        ahead: Future[list[pa.Array] | None] | None,
     ) -> pa.RecordBatch:
         n = len(lines)
         if not n:
             return pa.RecordBatch.from_arrays(
                 [build.column([], f.type) for f in SCHEMA], schema=SCHEMA
             )
-        fields = self._fields(lines, data, first, by_line, oversize)
+        fields = self._fields(lines, data, first, by_line, oversize, ahead)
         if by_line:
             verdicts = _verdicts(n, first, by_line)
             valid = verdicts[0]
