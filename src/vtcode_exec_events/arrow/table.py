@@ -4,9 +4,9 @@ The verdict comes from :class:`vtcode_exec_events.validate.Checker` (``check_lin
 call ``validate`` makes), so the table and ``validate`` never disagree. The fields are
 read from the line: lines without any issue (nearly all) in one vectorised pass of
 Arrow's JSON reader, in a second thread while the checker runs; the others, one by one,
-where a value of the wrong JSON type is null, never coerced. ``thread_id`` and ``turn_index`` need the lines before: an
-:class:`EventTable` holds that state for one file, and only valid lines move it (what
-VT Code's decoder would see).
+where a value of the wrong JSON type is null, never coerced. ``thread_id`` and
+``turn_index`` need the lines before: an :class:`EventTable` holds that state for one file
+(:mod:`.state`), and only valid lines move it (what VT Code's decoder would see).
 """
 
 from __future__ import annotations
