@@ -40,3 +40,24 @@ def cli(
         env={**os.environ, **(env or {})},
         check=False,
     )
+
+
+#: ``--max-line-size`` for :func:`flags_log` (its over-long lines are longer).
+SMALL_MAX_LINE = "4K"
+
+
+def flags_log() -> bytes:
+    """A log for the flags: lines over 4 KiB (valid JSON, garbage, the last without a
+    newline), lines with several schema errors, a warning, valid lines around them."""
+    lines = (LOGS / "exec.jsonl").read_bytes().splitlines()
+    long_valid = (
+        b'{"type":"item.completed","item":{"id":"m1","type":"agent_message","text":"'
+        + b"x" * 6000
+        + b'"}}'
+    )
+    multi = (
+        b'{"type":"item.completed","item":{"id":7,"type":"command_execution",'
+        b'"command":["x"],"exit_code":"1","status":3}}'
+    )
+    picked = [*lines[:5], long_valid, multi, *lines[5:9], b"y" * 9000, multi, *lines[9:]]
+    return b"\n".join([*picked, b"z" * 5000])

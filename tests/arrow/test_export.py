@@ -6,13 +6,15 @@ import gzip
 import json
 import os
 import resource
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
 
-from tests.arrow.conftest import LOGS, cli
+from tests.arrow.conftest import LOGS, SMALL_MAX_LINE, cli, flags_log
 
 duckdb = pytest.importorskip("duckdb")
 
@@ -220,3 +222,96 @@ def test_export_progress_only_on_request_when_piped(tmp_path: Path) -> None:
     shown = cli("export", str(log), "-o", str(out), "--progress")
     assert shown.returncode == 0
     assert shown.stderr.endswith(quiet.stderr)
+
+
+def _issues(rows: list[dict[str, Any]], file: str) -> list[dict[str, Any]]:
+    """The rows' issues as validate's JSON report lists them."""
+    keys = ("pointer", "message", "kind", "severity")
+    return [
+        {"file": file, "line": r["line"], **{k: i[k] for k in keys}}
+        for r in rows
+        for i in r["issues"] or []
+    ]
+
+
+def test_export_max_line_size_and_all_errors_agree_with_validate(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    log = tmp_path / "flags.jsonl"
+    log.write_bytes(flags_log())
+    flags = ["--max-line-size", SMALL_MAX_LINE, "--all-errors"]
+    out = tmp_path / "f.parquet"
+    done = cli("export", str(log), "-o", str(out), *flags)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.endswith(f"20 lines (5 invalid) from 1 files -> {out}\n".encode())
+    checked = cli("validate", str(log), "--format", "json", "--max-errors", "0", *flags)
+    report = json.loads(checked.stdout)
+    rows = pq.read_table(out).to_pylist()
+    assert [r["line"] for r in rows] == list(range(1, report["lines"] + 1))
+    assert _issues(rows, str(log)) == report["errors"]
+    assert sum(not r["valid"] for r in rows) == report["invalid"] == 5
+    over = [r["line"] for r in rows if r["error_kind"] == "size"]
+    assert over == [6, 12, 20]
+    assert [r["line"] for r in rows if r["raw"] is None] == over  # never read
+    assert [len(r["issues"]) for r in rows if r["line"] in (7, 13)] == [5, 5]
+    # The defaults: the 6 KB line is read and valid; one issue per invalid line.
+    plain = tmp_path / "p.parquet"
+    assert cli("export", str(log), "-o", str(plain)).returncode == 0
+    rows = pq.read_table(plain).to_pylist()
+    assert [(r["line"], r["valid"]) for r in rows if r["line"] in (6, 7, 12)] == [
+        (6, True),
+        (7, False),
+        (12, False),
+    ]
+    assert [len(r["issues"]) for r in rows if r["line"] in (7, 13)] == [1, 1]
+    assert rows[5]["raw"] == flags_log().split(b"\n")[5]
+
+
+def _peak_kib(*args: str) -> tuple[int, bytes]:
+    """The peak resident memory (KiB) of ``vtcode-exec-events ARGS`` run in a process of
+    its own (so no other child counts), and its stderr; it must succeed."""
+    measure = (
+        "import resource, subprocess, sys; "
+        "done = subprocess.run(sys.argv[1:], stderr=subprocess.PIPE); "
+        "sys.stderr.buffer.write(done.stderr); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
+        "sys.exit(done.returncode)"
+    )
+    command = [sys.executable, "-c", "from vtcode_exec_events.cli import main; main()", *args]
+    done = subprocess.run(
+        [sys.executable, "-c", measure, *command], capture_output=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr[-500:]
+    return int(done.stdout), done.stderr
+
+
+def test_export_over_long_line_is_never_held(tmp_path: Path) -> None:
+    """A 96 MiB line over --max-line-size 8M streams past: the export's peak resident
+    memory is that of a tiny log's export, give or take far less than the line."""
+    log = tmp_path / "long.jsonl"
+    with log.open("wb") as f:
+        f.write(b'{"type":"turn.started"}\n')
+        for _ in range(96):
+            f.write(b"q" * (1 << 20))
+        f.write(b'\n{"type":"turn.started"}\n')
+    tiny = tmp_path / "tiny.jsonl"
+    tiny.write_bytes(b'{"type":"turn.started"}\n')
+    out = tmp_path / "long.parquet"
+    base, _ = _peak_kib("export", str(tiny), "-o", str(tmp_path / "t.parquet"))
+    peak, err = _peak_kib("export", str(log), "-o", str(out), "--max-line-size", "8M")
+    assert peak - base < 40 << 10  # KiB: a held line would add 96 MiB
+    assert err.endswith(b"3 lines (1 invalid) from 1 files -> " + str(out).encode() + b"\n")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("fmt", ["parquet", "arrow"])
+def test_export_to_a_full_disk_is_one_line(tmp_path: Path, fmt: str) -> None:
+    """The file is written in a second thread: its error still ends the command with one
+    line naming the output, exit 2, no traceback."""
+    full = tmp_path / "full.parquet"
+    full.symlink_to("/dev/full")
+    done = cli("export", str(LOGS), "--format", fmt, "-o", str(full))
+    assert done.returncode == 2
+    assert done.stderr.decode().splitlines() == [
+        f"vtcode-exec-events: error: {full}: [Errno 28] No space left on device"
+    ]

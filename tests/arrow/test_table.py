@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pyarrow as pa
 import pytest
 from hypothesis import given, settings
@@ -20,6 +22,7 @@ from vtcode_exec_events.arrow import (
     lines_to_batch,
     map_batches,
     map_batches_with,
+    read_files_with,
 )
 from vtcode_exec_events.validate import Checker, Issue, validate_lines, validate_paths
 
@@ -170,6 +173,9 @@ def test_map_batches_equals_reading_the_files(tmp_path: Path) -> None:
         ]
     )
     assert got.equals(want)
+    # Rows that only name the files, each read where the function runs: the same rows.
+    named = pa.table({"path": [str(p) for p in paths.values()], "name": list(paths)})
+    assert pa.concat_tables(list(read_files_with()(named))).equals(want)
     last = got.slice(got.num_rows - 1).to_pylist()[0]
     assert last["line"] is None
     assert last["error_kind"] == "io"
@@ -184,3 +190,78 @@ def test_map_batches_spark_shape_and_options(tmp_path: Path) -> None:
     assert out[0].schema.names == ["file", "line", "valid"]
     with pytest.raises(ValueError, match="whole files"):
         list(map_batches(pa.table({"text": ["{}"]})))
+
+
+def _reference_state(rows: list[dict[str, Any]]) -> list[tuple[Any, Any]]:
+    """thread_id and turn_index per line, one line at a time (as docs/analytics.md says)."""
+    out = []
+    thread, turn, count = None, None, 0
+    for row in rows:
+        tag = row["type"] if row["valid"] else None
+        mine = orjson.loads(row["raw"]).get("thread_id") if tag else None
+        if tag == "thread.started":
+            thread, turn, count = mine, None, 0
+            out.append((thread, None))
+        elif tag == "turn.started":
+            turn, count = count, count + 1
+            out.append((thread, turn))
+        elif tag in ("turn.completed", "turn.failed"):
+            out.append((thread, turn))
+            turn = None
+        elif tag == "thread.completed":
+            out.append((mine or thread, turn))
+            turn = None
+        else:
+            out.append((thread, turn))
+    return out
+
+
+_STATE_LINES = [
+    b'{"type":"thread.started","thread_id":"t1"}',
+    b'{"type":"thread.started","thread_id":"t2"}',
+    b'{"type":"thread.started"}',  # invalid: moves nothing
+    b'{"type":"turn.started"}',
+    b'{"type":"turn.completed","usage":{"input_tokens":1,"cached_input_tokens":0,'
+    b'"cache_creation_tokens":0,"output_tokens":2}}',
+    b'{"type":"turn.failed","error":{"message":"x"}}',
+    b'{"type":"thread.completed","thread_id":"t9","session_id":"s","subtype":"success",'
+    b'"outcome_code":"completed","stop_reason":"end_turn","usage":{"input_tokens":1,'
+    b'"cached_input_tokens":0,"cache_creation_tokens":0,"output_tokens":2},'
+    b'"total_cost_usd":0.5,"num_turns":1}',
+    b'{"type":"turn.started"',  # not JSON
+    b'{"type":"thread.something.new"}',
+    *_EVENTS[:4],
+]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.sampled_from(_STATE_LINES), max_size=40),
+    st.lists(st.integers(min_value=0, max_value=40), max_size=3),
+    st.booleans(),
+)
+def test_thread_and_turn_state_is_the_line_by_line_walk(
+    lines: list[bytes], cuts: list[int], wrapped: bool
+) -> None:
+    if wrapped:  # envelopes: the fields come from the event
+        lines = [b'{"schema_version":"0.11.0","event":' + line + b"}" for line in lines]
+    table = EventTable("", Checker())
+    edges = sorted({0, len(lines), *(min(c, len(lines)) for c in cuts)})
+    parts = [table.batch(lines[a:b]) for a, b in itertools.pairwise(edges)]
+    rows = pa.Table.from_batches(parts, SCHEMA).to_pylist()
+    for row in rows:  # the reference reads the event inside an envelope
+        if wrapped and row["raw"] is not None and row["raw"].startswith(b'{"schema'):
+            row["raw"] = row["raw"][len(b'{"schema_version":"0.11.0","event":') : -1]
+    got = [(r["thread_id"], r["turn_index"]) for r in rows]
+    assert got == _reference_state(rows)
+
+
+def test_blocks_of_envelopes_only_or_mixed_read_the_same_fields() -> None:
+    bare = (LOGS / "exec.jsonl").read_bytes().splitlines()
+    wrapped = [b'{"schema_version":"0.11.0","event":' + line + b"}" for line in bare]
+    mixed = [w if n % 3 else b for n, (b, w) in enumerate(zip(bare, wrapped, strict=True))]
+    pointers = ["raw", "error_pointer", "issues"]  # "/event/…" in an envelope
+    tables = [lines_to_batch(lines).drop_columns(pointers) for lines in (bare, wrapped, mixed)]
+    assert tables[0].equals(tables[1])
+    assert tables[0].equals(tables[2])
+    assert tables[0].column("type").null_count == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pyarrow as pa
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
-from tests.arrow.conftest import CORPUS, LOGS, cli
+from tests.arrow.conftest import CORPUS, LOGS, SMALL_MAX_LINE, cli, flags_log
 from tests.scale.conftest import free_port, local_copy
 from vtcode_exec_events.arrow import SCHEMA
 from vtcode_exec_events.arrow.sources import filesystem
@@ -26,36 +27,61 @@ def _sorted(table: pa.Table) -> pa.Table:
     return table.sort_by([("file", "ascending"), ("line", "ascending")])
 
 
-@pytest.mark.parametrize("strict", [False, True])
-def test_ray_validate_report_is_the_local_report(ray_address: str, strict: bool) -> None:
-    args = ["validate", "--format", "json", *(str(p) for p in CORPUS), "missing.jsonl"]
-    if strict:
-        args.append("--strict")
+#: Option sets under which the Ray engine must give the local engine's report and rows.
+FLAGS = {
+    "defaults": [],
+    "strict": ["--strict"],
+    "long-lines-all-errors": ["--max-line-size", SMALL_MAX_LINE, "--all-errors"],
+}
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> list[str]:
+    """The corpus, a missing file, and a log with over-long and multi-error lines."""
+    flags = tmp_path / "flags.jsonl"
+    flags.write_bytes(flags_log())
+    return [*(str(p) for p in CORPUS), str(flags), "missing.jsonl"]
+
+
+@pytest.mark.parametrize("flags", FLAGS.values(), ids=FLAGS.keys())
+def test_ray_validate_report_is_the_local_report(
+    ray_address: str, inputs: list[str], flags: list[str]
+) -> None:
+    args = ["validate", "--format", "json", "--max-errors", "0", *inputs, *flags]
     here = cli(*args)
     there = cli(*args, "--engine", "ray", env={"RAY_ADDRESS": ray_address}, timeout=600)
     assert here.returncode == 2
     assert (there.returncode, there.stdout) == (here.returncode, here.stdout), there.stderr[-2000:]
     assert there.stderr == b""
+    if "--all-errors" in flags:  # the flags took effect: several errors on a line, size errors
+        report = json.loads(here.stdout)
+        kinds = [(e["line"], e["kind"]) for e in report["errors"] if e["file"] == inputs[-2]]
+        assert kinds.count((7, "schema")) == 5
+        assert [n for n, kind in kinds if kind == "size"] == [6, 12, 20]
 
 
-def test_ray_export_dataset_is_the_local_table(ray_address: str, tmp_path: Path) -> None:
+def test_ray_export_dataset_is_the_local_table(
+    ray_address: str, inputs: list[str], tmp_path: Path
+) -> None:
     here, there = tmp_path / "here.parquet", tmp_path / "there"
-    inputs = [str(p) for p in CORPUS]
-    assert cli("export", *inputs, "-o", str(here)).returncode == 0
+    flags = FLAGS["long-lines-all-errors"]
+    assert cli("export", *inputs, "-o", str(here), *flags).returncode == 2  # missing.jsonl
     done = cli(
         "export",
         *inputs,
         "-o",
         str(there),
+        *flags,
         "--engine",
         "ray",
         env={"RAY_ADDRESS": ray_address},
         timeout=600,
     )
-    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.returncode == 2, done.stderr[-2000:]
     local = pq.read_table(here)
     remote = pads.dataset(there, format="parquet").to_table().cast(SCHEMA)
     assert _sorted(remote).equals(_sorted(local))
+    assert local.filter(pa.compute.equal(local.column("error_kind"), "size")).num_rows == 3
     assert done.stderr.decode().endswith(f"from {len(inputs)} files -> {there}\n")
 
 
@@ -79,12 +105,6 @@ def test_s3_export_local_engine(s3: dict[str, str], tmp_path: Path) -> None:
     assert table.filter(pa.compute.equal(table.column("error_kind"), "io")).num_rows == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Ray Data infers gzip from '.gz' (compression=None means 'detect' to it) and "
-    "decompresses itself: the truncated .gz member fails the Ray job instead of becoming "
-    "an io row (docs/scale.md, Ray: Known)",
-)
 def test_s3_with_ray(s3: dict[str, str], ray_address: str, tmp_path: Path) -> None:
     env = {**s3, "RAY_ADDRESS": ray_address}
     done = cli(
@@ -111,6 +131,13 @@ def test_s3_with_ray(s3: dict[str, str], ray_address: str, tmp_path: Path) -> No
         ),
     )
     assert _sorted(remote).equals(_sorted(renamed.cast(SCHEMA)))
+    broken = remote.filter(
+        pa.compute.equal(remote.column("file"), "s3://logs/runs/gz/broken.jsonl.gz")
+    )
+    kinds = [(r["line"], r["error_kind"]) for r in _sorted(broken).to_pylist()]
+    assert kinds[-1][1] == "io"  # the truncated member: one io row after the lines read
+    assert [line for line, _ in kinds[:-1]] == list(range(1, len(kinds)))
+    assert len(kinds) > 1
     report = cli(
         "validate", "--engine", "ray", "--format", "json", "s3://logs/runs/", env=env, timeout=600
     )

@@ -12,7 +12,7 @@ and Spark's ``DataFrame.mapInArrow(fn, SPARK_DDL)`` call it.
 
 from __future__ import annotations
 
-from vtcode_exec_events.arrow.mapping import map_batches, map_batches_with
+from vtcode_exec_events.arrow.mapping import map_batches, map_batches_with, read_files_with
 from vtcode_exec_events.arrow.schema import SCHEMA, SPARK_DDL
 from vtcode_exec_events.arrow.sources import Source, expand, file_batches
 from vtcode_exec_events.arrow.table import EventTable, lines_to_batch
@@ -27,4 +27,5 @@ __all__ = [
     "lines_to_batch",
     "map_batches",
     "map_batches_with",
+    "read_files_with",
 ]

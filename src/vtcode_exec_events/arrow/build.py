@@ -17,7 +17,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["column", "repeat"]
+__all__ = ["binary", "column", "repeat"]
 
 
 def _bits(flags: Sequence[bool]) -> pa.Buffer:
@@ -37,6 +37,20 @@ def _offsets(sizes: Iterable[int]) -> pa.Buffer:
     return pa.py_buffer(array("i", accumulate(sizes, initial=0)))
 
 
+def _variable(
+    type: pa.DataType, raw: Sequence[bytes], validity: pa.Buffer | None, nulls: int
+) -> tuple[pa.Array, bytes]:
+    data = b"".join(raw)
+    buffers = [validity, _offsets(map(len, raw)), pa.py_buffer(data)]
+    return pa.Array.from_buffers(type, len(raw), buffers, null_count=nulls), data
+
+
+def binary(values: Sequence[bytes]) -> tuple[pa.Array, bytes]:
+    """``values`` (none null) as a binary array, and its bytes end to end (one buffer,
+    shared with the array: no copy)."""
+    return _variable(pa.binary(), values, None, 0)
+
+
 def repeat(value: Any, n: int, type: pa.DataType) -> pa.Array:
     """``value`` ``n`` times."""
     return pa.repeat(column([value], type)[0], n)
@@ -53,8 +67,7 @@ def column(values: Sequence[Any], type: pa.DataType) -> pa.Array:
         raw = values if nulls == 0 else [b"" if v is None else v for v in values]
         if pa.types.is_string(type):
             raw = list(map(str.encode, [v or "" for v in raw] if nulls else raw))
-        buffers = [validity, _offsets(map(len, raw)), pa.py_buffer(b"".join(raw))]
-        return pa.Array.from_buffers(type, n, buffers, null_count=nulls)
+        return _variable(type, raw, validity, nulls)[0]
     if pa.types.is_int64(type) or pa.types.is_float64(type):
         code, zero = ("q", 0) if pa.types.is_int64(type) else ("d", 0.0)
         data = array(code, values if not nulls else [zero if v is None else v for v in values])

@@ -10,6 +10,7 @@ import pyarrow.compute as pc
 
 from vtcode_exec_events.arrow import sources, writers
 from vtcode_exec_events.validate import Checker
+from vtcode_exec_events.validate.reader import MAX_LINE
 
 __all__ = ["Failure", "Tally", "export", "local_batches"]
 
@@ -73,9 +74,15 @@ def export(
     partition_by: Sequence[str] = (),
     compression: str = "zstd",
     progress: Callable[[int], None] | None = None,
+    max_line: int = MAX_LINE,
+    all_errors: bool = False,
 ) -> Tally:
-    """Write the events table of ``paths`` to ``out`` (see :func:`writers.write`)."""
-    checker = Checker(schema_version=schema_version, strict=strict)
+    """Write the events table of ``paths`` to ``out`` (see :func:`writers.write`). A line
+    longer than ``max_line`` bytes is an invalid row of kind ``size`` (never held);
+    ``all_errors`` puts every schema error of a line in ``issues``."""
+    checker = Checker(
+        schema_version=schema_version, strict=strict, max_line=max_line, all_errors=all_errors
+    )
     tally = Tally()
     writers.write(
         local_batches(paths, checker, tally, progress),

@@ -3,17 +3,18 @@
 The verdict comes from :class:`vtcode_exec_events.validate.Checker` (``check_lines``, the
 call ``validate`` makes), so the table and ``validate`` never disagree. The fields are
 read from the line: lines without any issue (nearly all) in one vectorised pass of
-Arrow's JSON reader; the others, one by one, where a value of the wrong JSON type is
-null, never coerced. ``thread_id`` and ``turn_index`` need the lines before: an
-:class:`EventTable` holds that state for one file, and only valid lines move it (what
-VT Code's decoder would see).
+Arrow's JSON reader, in a second thread while the checker runs; the others, one by one,
+where a value of the wrong JSON type is null, never coerced. ``thread_id`` and
+``turn_index`` need the lines before: an :class:`EventTable` holds that state for one file
+(:mod:`.state`), and only valid lines move it (what VT Code's decoder would see).
 """
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import cache
 from typing import Any
 
 import orjson
@@ -23,6 +24,7 @@ import pyarrow.json as pajson
 
 from vtcode_exec_events.arrow import build
 from vtcode_exec_events.arrow.schema import SCHEMA
+from vtcode_exec_events.arrow.state import ThreadState
 from vtcode_exec_events.validate import Checker, Issue
 
 __all__ = ["INT64_MAX", "EventTable", "lines_to_batch"]
@@ -42,7 +44,15 @@ _EVENT = [
 ]
 #: What Arrow's JSON reader extracts from a clean line (bare or enveloped).
 _LINE = pa.schema([*_EVENT, ("schema_version", _S), ("event", pa.struct(_EVENT))])
-_PARSE = pajson.ParseOptions(explicit_schema=_LINE, unexpected_field_behavior="ignore")
+#: Lines are read end to end, without newlines between them (the bytes of the ``raw``
+#: column, not a copy): ``newlines_in_values`` makes the reader find each value's end.
+_PARSE = pajson.ParseOptions(
+    explicit_schema=_LINE, unexpected_field_behavior="ignore", newlines_in_values=True
+)
+#: The same for bare lines only: the envelope's columns cost a third of the reader's time.
+_PARSE_BARE = pajson.ParseOptions(
+    explicit_schema=pa.schema(_EVENT), unexpected_field_behavior="ignore", newlines_in_values=True
+)
 #: The line's own fields, flat (the columns from ``schema_version`` to ``total_cost_usd``
 #: but ``thread_id``/``turn_index``, which come from the state).
 _FIELDS = pa.schema(
@@ -81,41 +91,69 @@ def _float(value: Any) -> float | None:
     return None
 
 
-def _fast(data: bytes, count: int, default_version: str) -> pa.Table | None:
-    """The fields of ``count`` clean lines (``data``: joined by newlines) in one pass of
-    Arrow's JSON reader; None if it cannot."""
+@cache
+def _reader() -> ThreadPoolExecutor:
+    """The thread in which a block's JSON is read while the checker runs (one per process)."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="events-json")
+
+
+def _fast(data: bytes, count: int, default_version: str) -> list[pa.Array] | None:
+    """The fields of ``count`` clean lines (``data``: their bytes end to end; each is one
+    JSON object) in one pass of Arrow's JSON reader, as arrays in the order of
+    :data:`_FIELDS`; None if it cannot.
+
+    A clean envelope names its ``schema_version``: without those bytes, every line is bare.
+    """
+    envelopes = b'"schema_version"' in data
     try:
         read = pajson.read_json(
-            io.BytesIO(data),
+            pa.BufferReader(data),
             read_options=pajson.ReadOptions(use_threads=False, block_size=len(data) + 1),
-            parse_options=_PARSE,
+            parse_options=_PARSE if envelopes else _PARSE_BARE,
         )
     except (pa.ArrowException, ValueError):
         return None
     if read.num_rows != count:
         return None
-    top = {name: read.column(name).combine_chunks() for name in _LINE.names}
-    enveloped = pc.is_null(top["type"])
-    event = top["event"]
+    top = {name: read.column(name).combine_chunks() for name in read.schema.names}
+    bare = count - top["type"].null_count  # a clean line has a tag unless it is an envelope
+    if not envelopes and bare != count:
+        return None
+    event: Any = top.get("event")  # the envelope's event; absent when no line is one
+    if bare == count:
+        version = build.repeat(default_version, count, _S)
 
-    def pick(name: str) -> pa.Array:
-        return pc.if_else(enveloped, event.field(name), top[name])
+        def pick(name: str) -> pa.Array:
+            return top[name]
+    elif bare == 0:
+        version = top["schema_version"]
+
+        def pick(name: str) -> pa.Array:
+            return event.field(name)
+    else:
+        enveloped = pc.is_null(top["type"])
+        version = pc.if_else(
+            enveloped, top["schema_version"], build.repeat(default_version, count, _S)
+        )
+
+        def pick(name: str) -> pa.Array:
+            return pc.if_else(enveloped, event.field(name), top[name])
 
     item = pick("item")
     usage = pick("usage")
     item_tool = item.field("tool_name")
-    columns = [
-        pc.if_else(enveloped, top["schema_version"], build.repeat(default_version, count, _S)),
+    tool = pick("tool_name")
+    return [
+        version,
         pick("type"),
         pick("thread_id"),
         *(item.field(k) for k in ("id", "type", "status")),
-        pc.coalesce(item_tool, pick("tool_name")),
+        item_tool if tool.null_count == count else pc.coalesce(item_tool, tool),
         item.field("command"),
         item.field("exit_code"),
         *(usage.field(k) for k in _USAGE),
         pick("total_cost_usd"),
     ]
-    return pa.Table.from_arrays(columns, schema=_FIELDS)
 
 
 def _slow(raw: bytes | None, default_version: str, problems: Sequence[Issue]) -> tuple[Any, ...]:
@@ -163,9 +201,9 @@ class EventTable:
         self.file = file
         self.checker = checker
         self.next_line = 1
-        self.thread_id: str | None = None
-        self.turns = 0
-        self.turn: int | None = None
+        self.state = ThreadState()
+        #: The blocks so far had no issue (the next is read ahead, see :meth:`batch`).
+        self.clean = True
 
     def batch(
         self,
@@ -182,6 +220,16 @@ class EventTable:
         over-long line's ``raw`` is null (its bytes were never held).
         """
         first = self.next_line
+        own = lines
+        raws, data = build.binary(own)
+        if b"\n" in data:  # a caller's lines may end in their newline: not part of the line
+            own = [line.removesuffix(b"\n") for line in own]
+            raws, data = build.binary(own)
+        # While the checker runs, Arrow's JSON reader (which releases the GIL) reads the
+        # block in a second thread, betting that it is clean as the file's blocks were.
+        ahead = None
+        if self.clean and own and not oversize:
+            ahead = _reader().submit(_fast, data, len(own), self.checker.version)
         found = self.checker.check_lines(
             lines, first, self.file, unterminated=unterminated, broken=broken, oversize=oversize
         )
@@ -189,12 +237,12 @@ class EventTable:
         for issue in found.issues:
             by_line[issue.line].append(issue)
         self.next_line += len(lines)
-        column, data = _strip(lines)
-        if oversize:
-            skipped = {index for index, _ in oversize}
-            mask = build.column([i in skipped for i in range(len(column))], pa.bool_())
-            column = pc.if_else(mask, pa.nulls(len(column), pa.binary()), column)
-        return self._rows(column, data, first, by_line)
+        self.clean = not by_line
+        skipped = {index for index, _ in oversize}
+        if skipped:
+            mask = build.column([i in skipped for i in range(len(own))], pa.bool_())
+            raws = pc.if_else(mask, pa.nulls(len(own), pa.binary()), raws)
+        return self._rows(own, raws, data, first, by_line, skipped, ahead)
 
     def failure(self, message: str) -> pa.RecordBatch:
         """A row saying the file could not be read to its end (``line`` null, kind ``io``)."""
@@ -206,135 +254,124 @@ class EventTable:
             error_kind=["io"],
             error_pointer=[""],
             error_message=[message],
-            thread_id=[self.thread_id],
+            thread_id=[self.state.thread_id],
             issues=[[{"severity": "error", "kind": "io", "pointer": "", "message": message}]],
         )
         arrays = [build.column(columns[f.name], f.type) for f in SCHEMA]
         return pa.RecordBatch.from_arrays(arrays, schema=SCHEMA)
 
     def _fields(
-        self, column: pa.BinaryArray, data: bytes, first: int, by_line: dict[int, list[Issue]]
-    ) -> pa.Table:
+        self,
+        lines: Sequence[bytes],
+        data: bytes,
+        first: int,
+        by_line: dict[int, list[Issue]],
+        oversize: set[int],
+        ahead: Future[list[pa.Array] | None] | None,
+    ) -> list[pa.Array]:
+        """The line's own fields (:data:`_FIELDS`): clean lines through Arrow's JSON
+        reader (``ahead``: the block read while it was checked), the others one by one."""
         version = self.checker.version
         if not by_line:
-            fast = _fast(data, len(column), version)
+            fast = ahead.result() if ahead is not None else _fast(data, len(lines), version)
             if fast is not None:
                 return fast
-        raws: list[bytes | None] = column.to_pylist()
-        if not by_line:
-            return _slow_table([_slow(r, version, ()) for r in raws])
-        clean = [i for i in range(len(raws)) if first + i not in by_line]
-        rest = [i for i in range(len(raws)) if first + i in by_line]
-        fast = (
-            _fast(b"\n".join([raws[i] or b"" for i in clean]), len(clean), version)
-            if clean
-            else None
-        )
+        clean = [i for i in range(len(lines)) if first + i not in by_line]
+        rest = [i for i in range(len(lines)) if first + i in by_line]
+        fast = _fast(b"".join([lines[i] for i in clean]), len(clean), version) if clean else None
         if fast is None:
-            rest = list(range(len(raws)))
-            fast = _slow_table([])
-            clean = []
-        slow = _slow_table([_slow(raws[i], version, by_line.get(first + i, ())) for i in rest])
-        order = [0] * len(raws)
+            clean, rest = [], list(range(len(lines)))
+            fast = _slow_arrays([])
+        slow = _slow_arrays(
+            [
+                _slow(None if i in oversize else lines[i], version, by_line.get(first + i, ()))
+                for i in rest
+            ]
+        )
+        if not clean:
+            return slow
+        order = [0] * len(lines)
         for position, index in enumerate(clean + rest):
             order[index] = position
-        return pa.concat_tables([fast, slow]).take(build.column(order, _I))
+        indices = build.column(order, _I)
+        return [pa.concat_arrays([a, b]).take(indices) for a, b in zip(fast, slow, strict=True)]
 
     def _rows(
-        self, raws: pa.BinaryArray, data: bytes, first: int, by_line: dict[int, list[Issue]]
+        self,
+        lines: Sequence[bytes],
+        raws: pa.Array,
+        data: bytes,
+        first: int,
+        by_line: dict[int, list[Issue]],
+        oversize: set[int],
+        ahead: Future[list[pa.Array] | None] | None,
     ) -> pa.RecordBatch:
-        n = len(raws)
-        fields = self._fields(raws, data, first, by_line)
-        valid = [True] * n
-        severity: list[str | None] = [None] * n
-        kind: list[str | None] = [None] * n
-        pointer: list[str | None] = [None] * n
-        message: list[str | None] = [None] * n
-        issues: list[list[dict[str, str]] | None] = [None] * n
-        for number, problems in by_line.items():
-            index = number - first
-            errors = [i for i in problems if i.severity == "error"]
-            head = errors[0] if errors else problems[0]
-            valid[index] = not errors
-            severity[index] = head.severity
-            kind[index] = head.kind
-            pointer[index] = head.pointer
-            message[index] = head.message
-            issues[index] = [
-                {"severity": i.severity, "kind": i.kind, "pointer": i.pointer, "message": i.message}
-                for i in problems
-            ]
-        threads, turns = self._state(
-            valid, fields.column("type").to_pylist(), fields.column("own_thread").to_pylist()
-        )
+        n = len(lines)
+        if not n:
+            return pa.RecordBatch.from_arrays(
+                [build.column([], f.type) for f in SCHEMA], schema=SCHEMA
+            )
+        fields = self._fields(lines, data, first, by_line, oversize, ahead)
+        if by_line:
+            verdicts = _verdicts(n, first, by_line)
+            valid = verdicts[0]
+        else:
+            valid = build.repeat(True, n, pa.bool_())
+            verdicts = [valid, *(pa.nulls(n, f.type) for f in _VERDICT)]
+        threads, turns = self.state.walk(valid, fields[1], fields[2])
         arrays = [
             build.repeat(self.file, n, _S),
             build.column(range(first, first + n), _I),
-            build.column(valid, pa.bool_()),
-            build.column(severity, _S),
-            build.column(kind, _S),
-            build.column(pointer, _S),
-            build.column(message, _S),
-            fields.column("schema_version"),
-            fields.column("type"),
-            build.column(threads, _S),
-            build.column(turns, _I),
-            *(fields.column(name) for name in _FIELDS.names[3:]),
-            build.column(issues, _ISSUES),
+            *verdicts[:5],
+            fields[0],
+            fields[1],
+            threads,
+            turns,
+            *fields[3:],
+            verdicts[5],
             raws,
         ]
-        table = pa.Table.from_arrays(arrays, schema=SCHEMA).combine_chunks()
-        batches = table.to_batches()
-        if batches:
-            return batches[0]
-        empty = [build.column([], f.type) for f in SCHEMA]
-        return pa.RecordBatch.from_arrays(empty, schema=SCHEMA)
-
-    def _state(
-        self, valid: list[bool], tags: list[str | None], own: list[str | None]
-    ) -> tuple[list[str | None], list[int | None]]:
-        """``thread_id`` and ``turn_index`` per line; valid lines move the state."""
-        threads: list[str | None] = []
-        turns: list[int | None] = []
-        thread, turn, count = self.thread_id, self.turn, self.turns
-        for ok, tag, mine in zip(valid, tags, own, strict=True):
-            if ok and tag is not None and tag.startswith(("thread.", "turn.")):
-                if tag == "thread.started":
-                    thread, turn, count = mine, None, 0
-                    threads.append(thread)
-                    turns.append(None)
-                    continue
-                if tag == "turn.started":
-                    turn, count = count, count + 1
-                elif tag in ("turn.completed", "turn.failed"):
-                    threads.append(thread)
-                    turns.append(turn)
-                    turn = None
-                    continue
-                elif tag == "thread.completed":
-                    threads.append(mine or thread)
-                    turns.append(turn)
-                    turn = None
-                    continue
-            threads.append(thread)
-            turns.append(turn)
-        self.thread_id, self.turn, self.turns = thread, turn, count
-        return threads, turns
+        return pa.RecordBatch.from_arrays(arrays, schema=SCHEMA)
 
 
-def _strip(lines: Sequence[bytes]) -> tuple[pa.BinaryArray, bytes]:
-    """The lines without their newline as one array, and joined by newlines."""
-    if all(line.endswith(b"\n") for line in lines):
-        return pc.binary_slice(build.column(lines, pa.binary()), 0, -1), b"".join(lines)
-    raws = [line.removesuffix(b"\n") for line in lines]
-    return build.column(raws, pa.binary()), b"\n".join(raws)
+_VERDICT = [
+    SCHEMA.field(name)
+    for name in ("severity", "error_kind", "error_pointer", "error_message", "issues")
+]
 
 
-def _slow_table(rows: list[tuple[Any, ...]]) -> pa.Table:
+def _verdicts(n: int, first: int, by_line: dict[int, list[Issue]]) -> list[pa.Array]:
+    """``valid``, ``severity``, ``error_kind``, ``error_pointer``, ``error_message`` and
+    ``issues`` of ``n`` lines from ``first``, given the issues by line number."""
+    valid = [True] * n
+    severity: list[str | None] = [None] * n
+    kind: list[str | None] = [None] * n
+    pointer: list[str | None] = [None] * n
+    message: list[str | None] = [None] * n
+    issues: list[list[dict[str, str]] | None] = [None] * n
+    for number, problems in by_line.items():
+        index = number - first
+        errors = [i for i in problems if i.severity == "error"]
+        head = errors[0] if errors else problems[0]
+        valid[index] = not errors
+        severity[index] = head.severity
+        kind[index] = head.kind
+        pointer[index] = head.pointer
+        message[index] = head.message
+        issues[index] = [
+            {"severity": i.severity, "kind": i.kind, "pointer": i.pointer, "message": i.message}
+            for i in problems
+        ]
+    return [
+        build.column(valid, pa.bool_()),
+        *(build.column(c, _S) for c in (severity, kind, pointer, message)),
+        build.column(issues, _ISSUES),
+    ]
+
+
+def _slow_arrays(rows: list[tuple[Any, ...]]) -> list[pa.Array]:
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(_FIELDS)
-    return pa.Table.from_arrays(
-        [build.column(c, f.type) for c, f in zip(columns, _FIELDS, strict=True)], schema=_FIELDS
-    )
+    return [build.column(c, f.type) for c, f in zip(columns, _FIELDS, strict=True)]
 
 
 def lines_to_batch(

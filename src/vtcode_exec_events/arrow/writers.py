@@ -1,15 +1,19 @@
 """Write events batches as one Parquet file, a Parquet dataset (folder), Arrow IPC or NDJSON.
 
 Writers stream: at most one row group (:data:`ROW_GROUP_ROWS` rows or
-:data:`ROW_GROUP_BYTES`) is held before it is written, whatever the size of the input.
+:data:`ROW_GROUP_BYTES`) is held before it is written, and one more while it is written,
+whatever the size of the input. Parquet and Arrow IPC files are encoded and compressed in a
+second thread (pyarrow releases the GIL there) while the next row group is made.
 """
 
 from __future__ import annotations
 
 import base64
 import os
+import queue
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, BinaryIO
 
@@ -21,7 +25,15 @@ import pyarrow.parquet as pq
 from vtcode_exec_events.arrow.schema import SCHEMA
 from vtcode_exec_events.arrow.sources import filesystem, is_url
 
-__all__ = ["FILE_ROWS", "FORMATS", "ROW_GROUP_BYTES", "ROW_GROUP_ROWS", "is_dataset", "write"]
+__all__ = [
+    "DICTIONARY_COLUMNS",
+    "FILE_ROWS",
+    "FORMATS",
+    "ROW_GROUP_BYTES",
+    "ROW_GROUP_ROWS",
+    "is_dataset",
+    "write",
+]
 
 FORMATS = ("parquet", "arrow", "ndjson")
 ROW_GROUP_ROWS = 1 << 16
@@ -36,10 +48,31 @@ def is_dataset(out: str, fmt: str) -> bool:
     return fmt == "parquet" and out != "-" and not out.endswith(".parquet")
 
 
+#: Columns with few distinct values: dictionary-encoded. The others (ids, commands,
+#: messages, counts, ``raw``) are mostly distinct, where a dictionary costs time (a tenth of
+#: the writing) and makes the file larger, not smaller.
+DICTIONARY_COLUMNS = (
+    "file",
+    "severity",
+    "error_kind",
+    "schema_version",
+    "type",
+    "thread_id",
+    "item_type",
+    "status",
+    "tool_name",
+)
+
+
 def _parquet_options(compression: str) -> dict[str, Any]:
-    """Parquet settings: no dictionary or statistics for ``raw`` (unique, large values)."""
+    """Parquet settings: dictionaries for :data:`DICTIONARY_COLUMNS`, statistics for every
+    column but ``raw`` (unique, large values)."""
     columns = [name for name in SCHEMA.names if name != "raw"]
-    return {"compression": compression, "use_dictionary": columns, "write_statistics": columns}
+    return {
+        "compression": compression,
+        "use_dictionary": list(DICTIONARY_COLUMNS),
+        "write_statistics": columns,
+    }
 
 
 def _grouped(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.Table]:
@@ -91,24 +124,54 @@ def _write_ndjson(batches: Iterable[pa.RecordBatch], stream: BinaryIO) -> int:
 
 
 def _write_file(batches: Iterable[pa.RecordBatch], out: str, fmt: str, compression: str) -> int:
-    rows = 0
     with _output(out) as stream:
         if fmt == "ndjson":
-            return _write_ndjson(batches, stream)
-        if fmt == "arrow":
+            rows = _write_ndjson(batches, stream)
+        elif fmt == "arrow":
             opener = pa.ipc.new_stream if out == "-" else pa.ipc.new_file
             options = pa.ipc.IpcWriteOptions(
                 compression=None if compression == "none" else compression
             )
             with opener(stream, SCHEMA, options=options) as writer:
-                for table in _grouped(batches):
-                    writer.write_table(table)
-                    rows += table.num_rows
-            return rows
-        with pq.ParquetWriter(stream, SCHEMA, **_parquet_options(compression)) as writer:
-            for table in _grouped(batches):
-                writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
-                rows += table.num_rows
+                rows = _in_background(_grouped(batches), writer.write_table)
+        else:
+            with pq.ParquetWriter(stream, SCHEMA, **_parquet_options(compression)) as writer:
+                rows = _in_background(
+                    _grouped(batches),
+                    lambda t: writer.write_table(t, row_group_size=ROW_GROUP_ROWS),
+                )
+    return rows
+
+
+def _in_background(tables: Iterator[pa.Table], write: Callable[[pa.Table], Any]) -> int:
+    """``write`` each table in a second thread while the next one is made; returns the
+    rows. At most one table waits; the writer's error (or an interrupt here) stops both,
+    and the writer's error is raised here."""
+    slot: queue.Queue[pa.Table | None] = queue.Queue(maxsize=1)
+    failed: list[BaseException] = []
+
+    def writer() -> None:
+        while (table := slot.get()) is not None:
+            if not failed:
+                try:
+                    write(table)
+                except BaseException as exc:  # handed to the caller, raised there
+                    failed.append(exc)
+
+    thread = threading.Thread(target=writer, name="events-writer", daemon=True)
+    thread.start()
+    rows = 0
+    try:
+        for table in tables:
+            if failed:
+                break
+            slot.put(table)
+            rows += table.num_rows
+    finally:
+        slot.put(None)
+        thread.join()
+    if failed:
+        raise failed[0]
     return rows
 
 

@@ -5,22 +5,48 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import suppress
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
+from vtcode_exec_events.cli._options import (
+    all_errors_option,
+    choice_option,
+    engine_option,
+    jobs_option,
+    max_line_option,
+)
 from vtcode_exec_events.cli._output import reader_may_leave
 from vtcode_exec_events.cli._progress import byte_progress, progress_option
 from vtcode_exec_events.text import visible
 from vtcode_exec_events.validate import Issue, Summary
 
-__all__ = ["command", "fail", "require", "start_ray", "validate_with_ray"]
+__all__ = ["command", "fail", "require", "start_ray", "validate_with_ray", "without_numpy"]
 
 
 def fail(message: str) -> NoReturn:
     """A one-line error on stderr (escaped) and exit 2."""
     click.echo(f"vtcode-exec-events: error: {visible(message)}", err=True)
     sys.exit(2)
+
+
+def without_numpy() -> None:
+    """Keep numpy (and pandas) out of this process, for the local engine's ``export``.
+
+    pyarrow imports numpy whenever it is installed (pyarrow.compute and pyarrow.dataset
+    pull in pandas too, which Ray installs), yet the events table never needs either:
+    the columns are built from Arrow buffers. That import is a third of a second of CPU
+    at every start. ``sys.modules["numpy"] = None`` makes ``import numpy`` fail, which
+    pyarrow takes as "not installed" (numpy has been optional since pyarrow 16). Only
+    before pyarrow is imported, and never for Ray, which needs numpy.
+    """
+    if "pyarrow" in sys.modules or "numpy" in sys.modules:
+        return
+    sys.modules["numpy"] = None  # type: ignore[assignment]
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:  # a pyarrow that needs numpy after all: let it have it
+        del sys.modules["numpy"]
 
 
 def require(module: str, extra: str) -> None:
@@ -54,6 +80,8 @@ def validate_with_ray(
     strict: bool,
     cpus: int,
     on_issue: Callable[[Issue], None],
+    max_line: int,
+    all_errors: bool,
 ) -> Summary:
     """``validate --engine ray`` (after :func:`start_ray`): the summary, or a one-line
     error and exit 2."""
@@ -61,7 +89,13 @@ def validate_with_ray(
 
     try:
         return ray_engine.validate_paths(
-            paths, schema_version=schema_version, strict=strict, cpus=cpus, on_issue=on_issue
+            paths,
+            schema_version=schema_version,
+            strict=strict,
+            cpus=cpus,
+            on_issue=on_issue,
+            max_line=max_line,
+            all_errors=all_errors,
         )
     except (ray_engine.EngineError, OSError, ValueError) as exc:
         fail(str(exc))
@@ -77,28 +111,15 @@ def validate_with_ray(
     metavar="OUT",
     help="OUT.parquet: one file; a folder: a Parquet dataset; - : stdout (arrow, ndjson).",
 )
-@click.option(
+@choice_option(
     "--format",
     "fmt",
-    type=click.Choice(["parquet", "arrow", "ndjson"]),
+    choices=("parquet", "arrow", "ndjson"),
     default="parquet",
-    show_default=True,
     help="Output format.",
 )
-@click.option(
-    "--engine",
-    type=click.Choice(["local", "ray"]),
-    default="local",
-    show_default=True,
-    help="local: this process; ray: Ray Data (RAY_ADDRESS, else a local cluster).",
-)
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=0),
-    default=0,
-    help="CPUs of a local Ray cluster (0: all).",
-)
+@engine_option("local: this process; ray: Ray Data (RAY_ADDRESS, else a local cluster).")
+@jobs_option(0, "CPUs of a local Ray cluster (0: all).")
 @click.option("--schema-version", metavar="V", help="Schema version for bare lines.")
 @click.option("--strict", is_flag=True, help="Warnings count as errors (valid = false).")
 @click.option(
@@ -108,12 +129,14 @@ def validate_with_ray(
     metavar="COLUMN",
     help="Hive-partition a dataset folder by a column (repeatable).",
 )
-@click.option(
+@choice_option(
     "--compression",
+    choices=("zstd", "snappy", "lz4", "gzip", "none"),
     default="zstd",
-    show_default=True,
-    type=click.Choice(["zstd", "snappy", "lz4", "gzip", "none"]),
+    help="Parquet (or Arrow IPC) compression.",
 )
+@max_line_option
+@all_errors_option
 @progress_option
 def command(
     paths: tuple[str, ...],
@@ -125,6 +148,8 @@ def command(
     strict: bool,
     partition_by: tuple[str, ...],
     compression: str,
+    max_line: int,
+    all_errors: bool,
     progress: bool | None,
 ) -> None:
     """Write logs as one table, one row per line read, validate's verdict included.
@@ -133,6 +158,8 @@ def command(
     (s3://…; AWS_ENDPOINT_URL points at an S3-compatible server). Exit status:
     0 written, 2 usage or I/O error (an unreadable input: the rest is still written).
     """
+    if engine == "local":
+        without_numpy()
     require("pyarrow", "arrow")
     if paths.count("-") > 1:
         raise click.UsageError("standard input (-) can be given only once")
@@ -141,36 +168,27 @@ def command(
     from vtcode_exec_events.arrow import export, sources
     from vtcode_exec_events.errors import UnknownSchemaVersion, VtcodeExecEventsError
 
+    options: dict[str, Any] = {
+        "fmt": fmt,
+        "schema_version": schema_version,
+        "strict": strict,
+        "partition_by": partition_by,
+        "compression": compression,
+        "max_line": max_line,
+        "all_errors": all_errors,
+    }
     try:
         if engine == "ray":
             start_ray(paths, jobs or None)
             from vtcode_exec_events.engines import ray as ray_engine
 
-            tally = ray_engine.export(
-                list(paths),
-                out,
-                fmt=fmt,
-                schema_version=schema_version,
-                strict=strict,
-                partition_by=partition_by,
-                compression=compression,
-                cpus=jobs or None,
-            )
+            tally = ray_engine.export(list(paths), out, cpus=jobs or None, **options)
         else:
             total = sum(
                 s.size for s in sources.expand(list(paths)) if isinstance(s, sources.Source)
             )
             with reader_may_leave(), byte_progress("exporting", total, progress) as advance:
-                tally = export.export(
-                    list(paths),
-                    out,
-                    fmt=fmt,
-                    schema_version=schema_version,
-                    strict=strict,
-                    partition_by=partition_by,
-                    compression=compression,
-                    progress=advance,
-                )
+                tally = export.export(list(paths), out, progress=advance, **options)
     except UnknownSchemaVersion as exc:
         raise click.BadParameter(str(exc), param_hint="--schema-version") from None
     except (OSError, ValueError) as exc:

@@ -11,6 +11,7 @@ import click
 import orjson
 from pydantic import BaseModel
 
+from vtcode_exec_events.cli._options import choice_option
 from vtcode_exec_events.cli._output import reader_may_leave
 from vtcode_exec_events.consumers.reader import STDIN, read_log
 from vtcode_exec_events.text import visible
@@ -125,12 +126,11 @@ def _check(files: tuple[str, ...]) -> int:
     help="The commit the session started from; ranges are the lines added since.",
 )
 @click.option("--session-id", default=None, help="Session id (default: each thread's id).")
-@click.option(
+@choice_option(
     "--hash",
     "algorithm",
-    type=click.Choice(["murmur3", "fnv1a"]),
+    choices=("murmur3", "fnv1a"),
     default="murmur3",
-    show_default=True,
     help="Content hash of each range.",
 )
 @click.option(

@@ -9,9 +9,15 @@ from contextlib import suppress
 import click
 
 from vtcode_exec_events import registry
+from vtcode_exec_events.cli._options import (
+    all_errors_option,
+    choice_option,
+    engine_option,
+    jobs_option,
+    max_line_option,
+)
 from vtcode_exec_events.cli._output import reader_may_leave
 from vtcode_exec_events.cli._progress import byte_progress, input_size, progress_option
-from vtcode_exec_events.cli.sizes import byte_size
 from vtcode_exec_events.errors import UnknownSchemaVersion
 from vtcode_exec_events.text import visible
 from vtcode_exec_events.validate import validate_paths
@@ -64,12 +70,11 @@ def _check_version(ctx: click.Context, param: click.Parameter, value: str | None
     is_flag=True,
     help="Treat warnings (unknown event types, unknown catch-all values, BOM) as errors.",
 )
-@click.option(
+@choice_option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
+    choices=FORMATS,
     default="text",
-    show_default=True,
     help="Report format: text, one JSON object, GitHub annotations, SARIF 2.1.0, JUnit XML.",
 )
 @click.option(
@@ -80,42 +85,18 @@ def _check_version(ctx: click.Context, param: click.Parameter, value: str | None
     metavar="N",
     help="Show (and keep) at most N issues; the rest are counted and grouped. 0: no limit.",
 )
-@click.option(
-    "--all-errors",
-    is_flag=True,
-    help="Report every schema error of an invalid line, not only the first.",
-)
+@all_errors_option
 @click.option(
     "--quiet",
     "-q",
     is_flag=True,
     help="Text format: no line per issue, only the issues grouped with counts and the totals.",
 )
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=0),
-    default=1,
-    show_default=True,
-    help="Worker processes for large or many files (0: one per CPU).",
-)
-@click.option(
-    "--max-line-size",
-    "max_line",
-    callback=lambda ctx, param, value: byte_size(value, param),
-    default="64MiB",
-    show_default=True,
-    metavar="SIZE",
-    help="Longest line read (bytes; K, M, G suffixes are binary); a longer line is "
-    "skipped unread and counted invalid (kind size).",
-)
+@jobs_option(1, "Worker processes for large or many files (0: one per CPU).")
+@max_line_option
 @progress_option
-@click.option(
-    "--engine",
-    type=click.Choice(["local", "ray"]),
-    default="local",
-    show_default=True,
-    help="local: this machine; ray: Ray Data (RAY_ADDRESS, else a local cluster of --jobs CPUs).",
+@engine_option(
+    "local: this machine; ray: Ray Data (RAY_ADDRESS, else a local cluster of --jobs CPUs)."
 )
 def command(
     paths: tuple[str, ...],
@@ -152,7 +133,9 @@ def command(
                 start_ray(paths, jobs)
             reporter = _reporter(fmt, limit, quiet)
             if engine == "ray":
-                summary = validate_with_ray(paths, schema_version, strict, jobs, reporter.issue)
+                summary = validate_with_ray(
+                    paths, schema_version, strict, jobs, reporter.issue, max_line, all_errors
+                )
             else:
                 with byte_progress("validating", input_size(paths), progress) as advance:
                     summary = validate_paths(

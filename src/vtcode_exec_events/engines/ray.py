@@ -1,11 +1,12 @@
-"""Ray Data engine: whole files read by Ray, :func:`map_batches` on the workers.
+"""Ray Data engine: the files listed by the driver, each read and turned into rows on a worker.
 
 ``ray.init()`` joins the cluster in ``RAY_ADDRESS`` when it is set, else starts a local
 one with ``cpus`` CPUs. Inputs are listed on the driver (folders and URL prefixes
-expanded as ``export`` does); each file is one row of ``read_binary_files`` and goes
-whole to one ``map_batches`` call, so thread and turn state is exact. A file that cannot
-be read to its end (a corrupt gzip member) becomes an ``io`` row, as locally: it never
-fails the job.
+expanded as ``export`` does) into a dataset of paths; each file goes whole to one
+:func:`~vtcode_exec_events.arrow.mapping.read_files_with` call on a worker, which reads
+it through ``pyarrow.fs`` with the local engine's reader (Ray Data never decompresses),
+so thread and turn state is exact and a file that cannot be read to its end (a corrupt
+gzip member) becomes an ``io`` row, as locally: it never fails the job.
 """
 
 from __future__ import annotations
@@ -22,17 +23,18 @@ import pyarrow.compute as pc
 
 from vtcode_exec_events.arrow import export as local
 from vtcode_exec_events.arrow import sources, writers
-from vtcode_exec_events.arrow.mapping import map_batches_with
+from vtcode_exec_events.arrow.mapping import read_files_with
 from vtcode_exec_events.errors import VtcodeExecEventsError
 from vtcode_exec_events.validate import Checker, FileResult, Issue, Summary
+from vtcode_exec_events.validate.reader import MAX_LINE
 
 __all__ = ["EngineError", "dataset", "export", "init", "validate_paths"]
 
 #: Files per ``map_batches`` call.
 FILES_PER_BATCH = 4
-#: Most read tasks per job: files are grouped into at most this many blocks (a block holds
-#: whole files), so millions of small files do not become millions of tasks.
-MAX_READ_TASKS = 4096
+#: Most blocks of the dataset of paths: files are grouped into at most this many blocks (a
+#: block names whole files), so millions of small files do not become millions of tasks.
+MAX_TASKS = 4096
 #: Seconds to wait for a TCP connection to ``RAY_ADDRESS`` before saying it cannot be joined.
 CONNECT_TIMEOUT = 10.0
 #: Ray's smallest object store (bytes).
@@ -133,28 +135,31 @@ def _plan(
 
 def dataset(
     files: Sequence[sources.Source],
+    checker: Checker | None = None,
     *,
-    schema_version: str | None = None,
-    strict: bool = False,
     columns: Sequence[str] | None = None,
 ) -> Any:
-    """The Ray dataset of events rows for ``files`` (names kept as the driver shows them)."""
+    """The Ray dataset of events rows for ``files`` (names kept as the driver shows them),
+    checked with ``checker``'s options (the default version, strict, the maximum line
+    size, every error or the first)."""
     import ray
 
+    options = checker or Checker()
     fs = files[0].fs if files else None
-    paths = [s.path if s.fs is not None else os.path.abspath(s.path) for s in files]
-    names = {p: s.name for p, s in zip(paths, files, strict=True)}
-    read = ray.data.read_binary_files(
-        paths,
-        include_paths=True,
-        filesystem=fs,
-        arrow_open_stream_args={"compression": None},  # gzip is ours to decode, errors too
-        override_num_blocks=max(1, min(len(paths), MAX_READ_TASKS)),
+    listed = [
+        {"path": s.path if s.fs is not None else os.path.abspath(s.path), "name": s.name}
+        for s in files
+    ]
+    paths = ray.data.from_items(listed, override_num_blocks=max(1, min(len(listed), MAX_TASKS)))
+    read = read_files_with(
+        fs,
+        schema_version=options.schema_version,
+        strict=options.strict,
+        columns=columns,
+        max_line=options.max_line,
+        all_errors=options.all_errors,
     )
-    mapper = map_batches_with(
-        schema_version=schema_version, strict=strict, names=names, columns=columns
-    )
-    return read.map_batches(mapper, batch_format="pyarrow", batch_size=FILES_PER_BATCH)
+    return paths.map_batches(read, batch_format="pyarrow", batch_size=FILES_PER_BATCH)
 
 
 def _batches(ds: Any) -> Iterator[pa.RecordBatch]:
@@ -172,16 +177,20 @@ def export(
     partition_by: Sequence[str] = (),
     compression: str = "zstd",
     cpus: int | None = None,
+    max_line: int = MAX_LINE,
+    all_errors: bool = False,
 ) -> local.Tally:
     """Export with Ray: workers write a Parquet dataset folder; a single file (or Arrow,
     NDJSON) is written by the driver from the workers' batches."""
-    checker = Checker(schema_version=schema_version, strict=strict)
+    checker = Checker(
+        schema_version=schema_version, strict=strict, max_line=max_line, all_errors=all_errors
+    )
     tally = local.Tally()
     files, here = _plan(paths, checker, tally)
     init(cpus)
     try:
         if writers.is_dataset(out, fmt) and files:
-            ds = dataset(files, schema_version=schema_version, strict=strict)
+            ds = dataset(files, checker)
             fs = None
             target = out
             if sources.is_url(out):
@@ -205,11 +214,7 @@ def export(
             for batch in _count_written(target, fs):
                 tally.count(batch)
             return tally
-        batches = (
-            _batches(dataset(files, schema_version=schema_version, strict=strict))
-            if files
-            else iter(())
-        )
+        batches = _batches(dataset(files, checker)) if files else iter(())
 
         def counted() -> Iterator[pa.RecordBatch]:
             for batch in [*here]:
@@ -243,10 +248,15 @@ def validate_paths(
     strict: bool = False,
     cpus: int | None = None,
     on_issue: Callable[[Issue], None] | None = None,
+    max_line: int = MAX_LINE,
+    all_errors: bool = False,
 ) -> Summary:
     """``validate`` with Ray: the same :class:`Summary` (and issues, in file and line
-    order) as :func:`vtcode_exec_events.validate.validate_paths` for the same files."""
-    checker = Checker(schema_version=schema_version, strict=strict)
+    order) as :func:`vtcode_exec_events.validate.validate_paths` for the same files and
+    options (``max_line``, ``all_errors``)."""
+    checker = Checker(
+        schema_version=schema_version, strict=strict, max_line=max_line, all_errors=all_errors
+    )
     tally = local.Tally()
     files, here = _plan(paths, checker, tally)
     if tally.failures:
@@ -260,7 +270,7 @@ def validate_paths(
     try:
         stream: Iterator[pa.RecordBatch] = iter(())
         if files:
-            ds = dataset(files, schema_version=schema_version, strict=strict, columns=columns)
+            ds = dataset(files, checker, columns=columns)
             stream = _batches(ds)
         for batch in [*(b.select(columns) for b in here), *stream]:
             _fold(batch, summary, order, on_issue)
