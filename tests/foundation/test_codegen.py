@@ -199,6 +199,7 @@ def test_event_is_every_tag_of_the_newest_schema_and_the_unknown_event() -> None
     import typing
 
     import vtcode_exec_events
+
     members = typing.get_args(vtcode_exec_events.Event)
     tags = [m.model_fields["type"].default for m in members[:-1]]
     folder = ROOT / "schema" / vtcode_exec_events.EVENT_SCHEMA_VERSION
