@@ -251,3 +251,34 @@ def test_broken_lines_never_make_valid_ones_together(batch: list[bytes]) -> None
     alone = [Checker().check_line(raw, n) for n, raw in enumerate(batch, 1)]
     assert _issues(result) == [i for r in alone for i in _issues(r)]
     assert result.invalid == sum(not r.valid for r in alone) >= 1
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        *(token.text for token in ODD_VALUES),
+        *ODD_NUMBERS,
+        b"1" * 400,
+        b'"\\udc00"',
+        b'"\\ud83d\\ude00"',
+        b'{"a":[1e2,1.50,-0.0]}',
+        b"[1, 2]",
+        b'{"type":"x","type":"y"}',
+    ],
+)
+@pytest.mark.parametrize("field", ["arguments", "tool_name"])
+def test_what_msgspec_takes_in_a_field_the_precise_path_takes_too(value: bytes, field: str) -> None:
+    parts = {"arguments": b"{}", "tool_name": b'"t"'} | {field: value}
+    line = (
+        b'{"type":"item.completed","item":{"id":"i","type":"mcp_tool_call","tool_name":'
+        + parts["tool_name"]
+        + b',"arguments":'
+        + parts["arguments"]
+        + b',"status":"completed"}}'
+    )
+    precise = Checker().check_line(line, 1)
+    if structs.accepts([line], registry.latest()):
+        assert precise.valid, line
+        assert not precise.issues, line
+    block = Checker().check_lines([line, b'{"type":"turn.started"}'], 1)
+    assert _issues(block) == _issues(precise)

@@ -53,7 +53,7 @@ APPLIES: dict[str, set[str]] = {
 APPLIES["any"] = set().union(*APPLIES.values())
 _loads = orjson.loads
 _encode = msgspec.json.Encoder().encode
-_Errors = (msgspec.ValidationError, msgspec.DecodeError, RecursionError, ValueError)
+_Errors = (msgspec.ValidationError, msgspec.DecodeError, RecursionError, ValueError, TypeError)
 
 
 class Unsupported(ValueError):
@@ -291,10 +291,11 @@ def _group(lines: Sequence[bytes], envelopes: bool, version: str) -> bool:
         return False
     try:
         values = list(map(decoders[envelopes].decode, lines))
+        written = len(_encode(values))
     except _Errors:
         return False
     # "[" + the values joined by "," + "]", as long as the lines: nothing was dropped.
-    return len(_encode(values)) == sum(map(len, lines)) + len(lines) + 1
+    return written == sum(map(len, lines)) + len(lines) + 1
 
 
 def accepts(lines: Sequence[bytes], version: str) -> bool:
