@@ -242,7 +242,8 @@ class _Compiler:
         namespace: dict[str, Any] = {}
         if raw:
             namespace = {"__post_init__": _reader(raw)}
-        options: dict[str, Any] = {"rename": rename}
+        # Decoded values are trees, never cycles: the garbage collector need not track them.
+        options: dict[str, Any] = {"rename": rename, "gc": False}
         if tag is not None:
             options.update(tag_field="type", tag=tag)
         name = f"{node.get('title', 'Object')}_{self.count}"
@@ -271,6 +272,7 @@ def compile_version(version: str) -> tuple[Any, Any] | None:
                 ("schema_version", Literal[version]),
                 ("event", compiler.type(fields["event"], entry)),
             ],
+            gc=False,
         )
     except (Unsupported, KeyError, IndexError, TypeError, ValueError):
         return None
