@@ -282,3 +282,17 @@ def test_what_msgspec_takes_in_a_field_the_precise_path_takes_too(value: bytes, 
         assert not precise.issues, line
     block = Checker().check_lines([line, b'{"type":"turn.started"}'], 1)
     assert _issues(block) == _issues(precise)
+
+
+def test_after_batches_msgspec_refuses_the_verdicts_stay_those_of_each_line() -> None:
+    newer = b'{"type":"thread.started","thread_id":"t","field_of_a_newer_vt_code":1}'
+    bad = b'{"type":"thread.started","thread_id":5}'
+    good = b'{"type":"turn.started"}'
+    batch = [newer] * (BATCH * 8) + [good] * (BATCH * 8) + [bad] + [newer] * BATCH
+    checker = Checker()
+    result = checker.check_lines(batch, 1)
+    alone = Checker()
+    expected = [alone.check_line(raw, n) for n, raw in enumerate(batch, 1)]
+    assert _issues(result) == [i for r in expected for i in _issues(r)]
+    assert result.invalid == 1
+    assert result.valid == len(batch) - 1

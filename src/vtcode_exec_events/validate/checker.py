@@ -415,6 +415,10 @@ class Checker:
             else registry.latest()
         )
         self._cover(frozenset((self.version,)))
+        #: Consecutive batches msgspec did not take, and how many to send past it: a log it
+        #: never takes (fields newer than the schema, spaces) does not pay for it each time.
+        self._misses = 0
+        self._skip = 0
 
     def _cover(self, versions: frozenset[str]) -> None:
         """Fast validators for bare lines of the default version and envelopes of
@@ -548,8 +552,15 @@ class Checker:
         version = self.version
         for start in range(0, len(lines), BATCH):
             chunk = lines[start : start + BATCH]
-            if accepts(chunk, version):  # msgspec: valid, warning-free, nothing hidden
+            if self._skip:
+                self._skip -= 1
+            elif accepts(chunk, version):  # msgspec: valid, warning-free, nothing hidden
+                self._misses = 0
                 continue
+            else:
+                self._misses += 1
+                if self._misses >= 2:  # back off: 1, 2, 4 ... 64 batches
+                    self._skip = min(1 << (self._misses - 2), 64)
             batch_valid = self._validators()[0].is_valid  # they cover the versions seen
             try:
                 objs = list(map(loads, chunk))
