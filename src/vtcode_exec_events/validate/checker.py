@@ -23,7 +23,7 @@ from vtcode_exec_events import registry
 from vtcode_exec_events.errors import UnknownSchemaVersion
 from vtcode_exec_events.pointer import escape as _escape
 from vtcode_exec_events.pointer import join
-from vtcode_exec_events.validate import schemas, serde
+from vtcode_exec_events.validate import schemas, serde, structs
 from vtcode_exec_events.validate.messages import message as _message
 from vtcode_exec_events.validate.messages import quoted as _quoted
 from vtcode_exec_events.validate.messages import short as _short
@@ -414,12 +414,41 @@ class Checker:
             if self.schema_version is not None
             else registry.latest()
         )
-        self._batch = schemas.fast_batch_validator(self.version)
-        self._line = schemas.fast_line_validator(self.version)
+        self._cover(frozenset((self.version,)))
+        #: Consecutive batches msgspec did not take, and how many to send past it: a log it
+        #: never takes (fields newer than the schema, spaces) does not pay for it each time.
+        self._misses = 0
+        self._skip = 0
+
+    def _cover(self, versions: frozenset[str]) -> None:
+        """Fast validators for bare lines of the default version and envelopes of
+        ``versions``, built when first needed (:meth:`_validators`)."""
+        self._versions = versions
+        self._built: tuple[jsonschema_rs.Validator, jsonschema_rs.Validator] | None = None
+
+    def _validators(self) -> tuple[jsonschema_rs.Validator, jsonschema_rs.Validator]:
+        """The fast jsonschema-rs validators: for a batch of parsed lines, and for one."""
+        if self._built is None:
+            self._built = (
+                schemas.fast_batch_validator(self.version, self._versions),
+                schemas.fast_line_validator(self.version, self._versions),
+            )
+        return self._built
+
+    def _fast(self, obj: Any) -> bool:
+        """Whether the fast validator takes ``obj``, covering its envelope's version first
+        if it is one the validators do not cover yet (they start with the default only)."""
+        if self._validators()[1].is_valid(obj):
+            return True
+        wider = schemas.covering(self.version, self._versions, obj)
+        if wider is None:
+            return False
+        self._cover(wider)
+        return self._validators()[1].is_valid(obj)
 
     def check_parsed(self, obj: Any, line: int, file: str = "") -> LineResult:
         """The verdict on a line already parsed to ``obj`` (no repeated keys can be seen)."""
-        if self._line.is_valid(obj):
+        if self._fast(obj):
             own = obj.get("schema_version") if _is_envelope(obj) else self.version
             return LineResult(line=line, schema_version=own)
         explain = every_error if self.all_errors else check_value
@@ -480,7 +509,7 @@ class Checker:
             if marked is not None:
                 obj = marked
                 findings.append(_MARKED)  # skip the fast validator, which cannot see them
-        if not findings and self._line.is_valid(obj):
+        if not findings and self._fast(obj):
             own = obj["schema_version"] if _is_envelope(obj) else self.version
             return LineResult(line=line, schema_version=own), obj
         explain = every_error if self.all_errors else check_value
@@ -514,14 +543,25 @@ class Checker:
             head.issues.append(cut)
             return head
         result = BlockResult(lines=len(lines))
-        batch_valid = self._batch.is_valid
-        line_valid = self._line.is_valid
+        line_valid = self._fast
         loads = _loads
         dumps = _dumps
         canonical = serde.canonical
         last_index = len(lines) - 1
+        accepts = structs.accepts
+        version = self.version
         for start in range(0, len(lines), BATCH):
             chunk = lines[start : start + BATCH]
+            if self._skip:
+                self._skip -= 1
+            elif accepts(chunk, version):  # msgspec: valid, warning-free, nothing hidden
+                self._misses = 0
+                continue
+            else:
+                self._misses += 1
+                if self._misses >= 2:  # back off: 1, 2, 4 ... 64 batches
+                    self._skip = min(1 << (self._misses - 2), 64)
+            batch_valid = self._validators()[0].is_valid  # they cover the versions seen
             try:
                 objs = list(map(loads, chunk))
             except _JSONDecodeError:
@@ -533,9 +573,12 @@ class Checker:
                 # Valid, and written exactly as orjson writes it back (so no key repeated).
                 clean = batch_valid(objs)
                 try:
-                    same = dumps(objs) == b"[" + b",".join(chunk) + b"]"
+                    written = dumps(objs)
                 except TypeError:  # deeper than orjson writes: line by line
                     same = False
+                else:  # "[" + the lines joined by "," + "]", compared without a copy of it
+                    joined = b",".join(chunk)
+                    same = len(written) == len(joined) + 2 and written.startswith(joined, 1)
                 if clean and same:
                     continue
             for offset, obj in enumerate(objs):

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from vtcode_exec_events.validate import reader, schemas
+from vtcode_exec_events.validate import reader, structs
 from vtcode_exec_events.validate.checker import Checker
 from vtcode_exec_events.validate.result import FileResult, Issue
 
@@ -23,6 +23,9 @@ __all__ = ["RANGE_SIZE", "Task", "plan", "run_task", "run_tasks", "shift"]
 
 #: A plain file larger than this is cut into ranges of about this size for the workers.
 RANGE_SIZE = 4 << 20
+#: At most this many ranges per file: small ranges keep the last one short (the other
+#: workers are idle while it runs); each costs an open, a seek and a result sent back.
+MAX_RANGES = 256
 
 Progress = Callable[[int], None]
 #: Receives the issues of each block of lines as soon as it is checked (in line order).
@@ -60,7 +63,7 @@ def plan(paths: Sequence[str], jobs: int) -> list[Task]:
     for index, path in enumerate(paths):
         if jobs > 1 and _splittable(path):
             size = os.path.getsize(path)
-            parts = max(1, min(size // RANGE_SIZE, 64))
+            parts = max(1, min(size // RANGE_SIZE, MAX_RANGES))
             if parts > 1:
                 ranges = reader.split_ranges(path, int(parts))
                 for n, (start, end) in enumerate(ranges):
@@ -200,8 +203,9 @@ def run_tasks(
         return
     context = _context()
     workers = min(jobs, len(remote))
-    # Built once here, inherited by forked workers (the precise path of the default version).
-    schemas.for_version(checker.version)
+    # Built once here, inherited by forked workers: the msgspec types of the default version
+    # (the rest, for lines that fail, is built in a worker when first needed).
+    structs.compile_version(checker.version)
     # The checker's settings (its init fields), so the workers build the same checker.
     settings = {f.name: getattr(checker, f.name) for f in dataclasses.fields(checker) if f.init}
     with context.Pool(workers, initializer=_init_worker, initargs=(settings, keep)) as pool:

@@ -34,11 +34,13 @@ from vtcode_exec_events.validate import serde
 __all__ = [
     "Branch",
     "VersionSchemas",
+    "covering",
     "fast_batch_validator",
     "fast_line_validator",
     "for_version",
     "known_versions",
     "strict_base_uri",
+    "strict_documents",
 ]
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -199,7 +201,7 @@ def _entry(uri: str, reg: jsonschema_rs.Registry) -> jsonschema_rs.Validator:
 def for_version(version: str) -> VersionSchemas:
     """The compiled validators and dispatch tables of a released version (cached)."""
     schema_set = registry.load(version)
-    reg = _registry()
+    reg = _registry(frozenset((version,)))
     known_ref, unknown_events = _known_union_ref(schema_set)
     events = _branches(schema_set, known_ref, registry.THREAD_EVENT, reg)
     events_doc = _split_ref(known_ref, registry.THREAD_EVENT)[0]
@@ -251,7 +253,9 @@ def _heat(branch: Any, schema_set: registry.SchemaSet, here: str) -> int:
     return len(HOT_TAGS)
 
 
-def _strict_documents(version: str) -> dict[str, Schema]:
+@functools.cache
+def strict_documents(version: str) -> dict[str, Schema]:
+    """The strict copy of a version's documents (with serde's integer keyword)."""
     schema_set = registry.load(version)
     # _strict builds new nodes and never changes the released ones: no copy needed.
     return {
@@ -269,22 +273,33 @@ def _released(version: str) -> dict[str, Schema]:
 
 
 @functools.cache
-def _registry() -> jsonschema_rs.Registry:
-    """One offline registry: every released version, as released and in its strict copy."""
-    resources: list[tuple[str, Schema]] = []
-    for version in registry.versions():
-        schema_set = registry.load(version)
-        documents = _released(version)
-        resources.extend((schema_set.uri(name), doc) for name, doc in documents.items())
-        base = strict_base_uri(version)
-        resources.extend((base + name, doc) for name, doc in _strict_documents(version).items())
-    return jsonschema_rs.Registry(resources)
+def _resources(version: str) -> tuple[tuple[str, Schema], ...]:
+    """A version's documents as released and in their strict copy, under their URIs."""
+    schema_set = registry.load(version)
+    base = strict_base_uri(version)
+    return (
+        *((schema_set.uri(name), doc) for name, doc in _released(version).items()),
+        *((base + name, doc) for name, doc in strict_documents(version).items()),
+    )
 
 
-def _fast_line_schema(default_version: str) -> Schema:
+@functools.cache
+def _registry(versions: frozenset[str]) -> jsonschema_rs.Registry:
+    """An offline registry of the given versions, as released and in their strict copy.
+
+    Built per set of versions, never for every release at once: the documents of a
+    version only refer to each other, and transforming them is most of a start-up.
+    """
+    return jsonschema_rs.Registry(
+        [resource for version in sorted(versions) for resource in _resources(version)]
+    )
+
+
+def _fast_line_schema(default_version: str, versions: frozenset[str]) -> Schema:
     """A line: bare (it has ``type``) against the default version, else an envelope whose
-    ``schema_version`` picks the version (newest first: ``anyOf`` stops at the first
-    match); strict copies throughout."""
+    ``schema_version`` is one of ``versions`` (newest first: ``anyOf`` stops at the first
+    match); strict copies throughout. An envelope of another version fails this schema
+    and is left to the caller (see :func:`covering`)."""
     envelope: Schema = {
         "type": "object",
         "required": ["schema_version", "event"],
@@ -293,7 +308,7 @@ def _fast_line_schema(default_version: str) -> Schema:
                 "properties": {"schema_version": {"const": v}},
                 "$ref": strict_base_uri(v) + registry.VERSIONED_THREAD_EVENT,
             }
-            for v in reversed(registry.versions())
+            for v in sorted(versions, key=registry.version_key, reverse=True)
         ],
     }
     return {
@@ -303,19 +318,51 @@ def _fast_line_schema(default_version: str) -> Schema:
     }
 
 
+def covering(default_version: str, versions: frozenset[str], obj: Any) -> frozenset[str] | None:
+    """The versions the fast validators must cover to take ``obj`` too, or ``None`` when
+    they already do (or no version would help: it is not an envelope of a released one).
+
+    The fast validators start with the default version only (a start-up compiles one
+    version, not every release) and grow as envelopes of other versions turn up.
+    """
+    if not isinstance(obj, dict) or "type" in obj:
+        return None
+    version = obj.get("schema_version")
+    if version.__class__ is not str or version in versions or version not in known_versions():
+        return None
+    return versions | {version, default_version}
+
+
 @functools.cache
-def fast_line_validator(default_version: str) -> jsonschema_rs.Validator:
-    """Accepts a parsed line only if it is valid and warning-free (one call per line)."""
-    schema = {"$schema": DRAFT, **_fast_line_schema(default_version)}
+def fast_line_validator(
+    default_version: str, versions: frozenset[str] | None = None
+) -> jsonschema_rs.Validator:
+    """Accepts a parsed line only if it is valid and warning-free (one call per line);
+    envelopes of ``versions`` (default: the default version) only."""
+    versions = versions or frozenset((default_version,))
+    schema = {"$schema": DRAFT, **_fast_line_schema(default_version, versions)}
     return jsonschema_rs.validator_for(
-        schema, registry=_registry(), offline=True, keywords=serde.KEYWORDS
+        schema,
+        registry=_registry(versions | {default_version}),
+        offline=True,
+        keywords=serde.KEYWORDS,
     )
 
 
 @functools.cache
-def fast_batch_validator(default_version: str) -> jsonschema_rs.Validator:
+def fast_batch_validator(
+    default_version: str, versions: frozenset[str] | None = None
+) -> jsonschema_rs.Validator:
     """The same as :func:`fast_line_validator` over a list of parsed lines (one call per batch)."""
-    schema = {"$schema": DRAFT, "type": "array", "items": _fast_line_schema(default_version)}
+    versions = versions or frozenset((default_version,))
+    schema = {
+        "$schema": DRAFT,
+        "type": "array",
+        "items": _fast_line_schema(default_version, versions),
+    }
     return jsonschema_rs.validator_for(
-        schema, registry=_registry(), offline=True, keywords=serde.KEYWORDS
+        schema,
+        registry=_registry(versions | {default_version}),
+        offline=True,
+        keywords=serde.KEYWORDS,
     )
