@@ -1,16 +1,15 @@
-"""Check lines: a batched fast path for valid lines, a precise path that explains the rest.
+"""Check lines: batched fast paths for valid lines, then the precise path for the rest.
 
-The fast path parses a batch of lines with ``orjson`` and hands the whole batch to one
-jsonschema-rs call against the strict copy of the schema (see :mod:`.schemas`). Only the
-lines of a failing batch are looked at one by one, and only lines that fail on their own
-reach :func:`check_value`, which decides the verdict with the released documents and
-explains it: the envelope first, then the event tag, then the item kind, each validated
-against its own definition, so the message names the field that is wrong.
+A batch of lines is first decoded by msgspec into the types compiled from the strict copy
+of the schema (:mod:`.structs`); a batch it does not take is parsed with ``orjson`` and
+handed to one jsonschema-rs call against the strict copy (:mod:`.schemas`). Only the lines
+of a failing batch are looked at one by one, and only lines that fail on their own reach
+:func:`.verdict.check_value`, which decides the verdict with the released documents and
+explains it.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,16 +19,10 @@ import jsonschema_rs
 import orjson
 
 from vtcode_exec_events import registry
-from vtcode_exec_events.errors import UnknownSchemaVersion
-from vtcode_exec_events.pointer import escape as _escape
-from vtcode_exec_events.pointer import join
 from vtcode_exec_events.validate import schemas, serde, structs
-from vtcode_exec_events.validate.messages import message as _message
-from vtcode_exec_events.validate.messages import quoted as _quoted
-from vtcode_exec_events.validate.messages import short as _short
-from vtcode_exec_events.validate.messages import type_name as _type_name
 from vtcode_exec_events.validate.reader import MAX_LINE
-from vtcode_exec_events.validate.result import ERROR, WARNING, Issue, Kind, LineResult, Severity
+from vtcode_exec_events.validate.result import ERROR, WARNING, Issue, LineResult
+from vtcode_exec_events.validate.verdict import Finding, check_value, every_error, is_envelope
 
 __all__ = [
     "BATCH",
@@ -47,293 +40,21 @@ __all__ = [
 #: parsed objects of a batch stay young (cheap for the garbage collector).
 BATCH = 64
 BOM = b"\xef\xbb\xbf"
-#: The envelope's fields (VT Code's ``VersionedThreadEvent``): each may appear once.
-ENVELOPE_FIELDS = ("schema_version", "event")
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _loads = orjson.loads
 _dumps = orjson.dumps
 _JSONDecodeError = orjson.JSONDecodeError
 
 
-@dataclass(frozen=True)
-class _Finding:
-    pointer: str
-    message: str
-    kind: Kind = "schema"
-    severity: Severity = ERROR
-
-
-def _first_error(
-    validator: jsonschema_rs.Validator, instance: Any, repeated: bool = False
-) -> _Finding | None:
-    """The error to report; a repeated declared field first (serde stops at it)."""
-    if repeated:
-        for error in validator.iter_errors(instance):
-            found = _repeated_field(error)
-            if found is not None:
-                return found
-    for error in validator.iter_errors(instance):
-        return _Finding(join(error.instance_path), _message(error))
-    return None
-
-
-def _repeated_field(error: jsonschema_rs.ValidationError) -> _Finding | None:
-    """The ``x-serde-fields`` error in ``error`` or in the branches it explains, if any."""
-    if error.kind.name == serde.FIELDS:
-        return _Finding(*serde.duplicate_key(join(error.instance_path), error.message))
-    for branch in error.kind.as_dict().get("context") or []:
-        for inner in branch:
-            found = _repeated_field(inner)
-            if found is not None:
-                return found
-    return None
-
-
-def _repeated_tag(obj: Any, where: str, repeated: bool) -> _Finding | None:
-    """serde reads a tag before anything else: a repeated ``type`` is an error at once."""
-    if repeated and obj.__class__ is serde.RepeatedKeys and "type" in obj.duplicates:
-        return _Finding(*serde.duplicate_key(where, "type"))
-    return None
-
-
-def _catch_all_warnings(
-    branch: schemas.Branch, obj: dict[str, Any], prefix: str, out: list[_Finding]
-) -> None:
-    for name, values in branch.catch_alls:
-        value = obj.get(name)
-        if isinstance(value, str) and value not in values:
-            out.append(
-                _Finding(
-                    f"{prefix}/{_escape(name)}",
-                    f"{_short(value)} is not a known {branch.definition}.{name} value "
-                    f'({_quoted(values)}); VT Code reads it as "unknown"',
-                    severity=WARNING,
-                )
-            )
-
-
-def _check_event(
-    obj: Any, vs: schemas.VersionSchemas, prefix: str, out: list[_Finding], repeated: bool
-) -> None:
-    """Append the findings for one event: its tag, its item's kind, then its fields.
-
-    ``repeated``: the line repeats some key somewhere (a repeated declared field is the error).
-    """
-    if not isinstance(obj, dict):
-        out.append(_Finding(prefix, f"expected an event object, found {_type_name(obj)}"))
-        return
-    if "type" not in obj:
-        out.append(_Finding(prefix, '"type" is a required property (the event tag)'))
-        return
-    tag = obj["type"]
-    if not isinstance(tag, str):
-        out.append(_Finding(prefix + "/type", f"event tag {_short(tag)} is not of type string"))
-        return
-    found = _repeated_tag(obj, prefix, repeated)
-    if found is not None:
-        out.append(found)
-        return
-    branch = vs.events.get(tag)
-    if branch is None:
-        known = ", ".join(vs.events)
-        if vs.unknown_events:
-            out.append(
-                _Finding(
-                    prefix + "/type",
-                    f"unknown event type {_short(tag)}: VT Code reads it as Unknown "
-                    f"(not one of the {len(vs.events)} types schema {vs.version} knows)",
-                    severity=WARNING,
-                )
-            )
-        else:
-            out.append(
-                _Finding(
-                    prefix + "/type",
-                    f"unknown event type {_short(tag)}: schema {vs.version} has no catch-all "
-                    f"for unknown events (known: {known})",
-                )
-            )
-        return
-    item_branch: schemas.Branch | None = None
-    item = obj.get("item")
-    if branch.has_item and "item" in obj:
-        where = prefix + "/item"
-        if not isinstance(item, dict):
-            out.append(_Finding(where, f"expected an item object, found {_type_name(item)}"))
-            return
-        if "type" not in item:
-            out.append(_Finding(where, '"type" is a required property (the item kind)'))
-            return
-        kind = item["type"]
-        if not isinstance(kind, str):
-            out.append(_Finding(where + "/type", f"item kind {_short(kind)} is not of type string"))
-            return
-        found = _repeated_tag(item, where, repeated)
-        if found is not None:
-            out.append(found)
-            return
-        item_branch = vs.items.get(kind)
-        if item_branch is None:
-            out.append(
-                _Finding(
-                    where + "/type",
-                    f"unknown item kind {_short(kind)} (schema {vs.version} knows "
-                    f"{', '.join(vs.items)}); VT Code rejects the whole line",
-                )
-            )
-            return
-        found = _first_error(item_branch.validator, item, repeated)
-        if found is not None:
-            out.append(_Finding(where + found.pointer, found.message))
-            return
-    found = _first_error(branch.validator, obj, repeated)
-    if found is not None:
-        out.append(_Finding(prefix + found.pointer, found.message))
-        return
-    _catch_all_warnings(branch, obj, prefix, out)
-    if item_branch is not None and isinstance(item, dict):
-        _catch_all_warnings(item_branch, item, prefix + "/item", out)
-
-
-def _is_newer(version: str, newest: str) -> bool:
-    """A well-formed ``MAJOR.MINOR.PATCH`` newer than ``newest`` (VT Code never reads it)."""
-    try:
-        return registry.version_key(version) > registry.version_key(newest)
-    except ValueError:
-        return False
-
-
-def _is_envelope(obj: Any) -> bool:
-    return (
-        isinstance(obj, dict) and "type" not in obj and ("event" in obj or "schema_version" in obj)
-    )
-
-
-def check_value(
-    obj: Any, default_version: str, repeated: bool = False
-) -> tuple[list[_Finding], str | None]:
-    """Findings for one parsed line, and the version it was checked against.
-
-    The verdict is that of the released documents (the entry validator of the version)
-    with serde's two rules (:mod:`.serde`); the findings explain it. ``repeated``: ``obj``
-    comes from :func:`serde.reparse` and repeats a key somewhere. An envelope whose
-    ``schema_version`` is unknown is an error of kind ``version``; a well-formed newer one
-    is read with the newest schema and a ``version`` warning.
-    """
-    out: list[_Finding] = []
-    if _is_envelope(obj):
-        if repeated and obj.__class__ is serde.RepeatedKeys:
-            for key in obj.duplicates:
-                if key in ENVELOPE_FIELDS:
-                    out.append(_Finding(*serde.duplicate_key("", key)))
-                    return out, None
-        if "schema_version" not in obj:
-            out.append(_Finding("", '"schema_version" is a required property (envelope)'))
-            return out, None
-        version = obj["schema_version"]
-        if not isinstance(version, str):
-            out.append(_Finding("/schema_version", f"{_short(version)} is not of type string"))
-            return out, None
-        if version not in schemas.known_versions():
-            newest = registry.latest()
-            if _is_newer(version, newest):
-                out.append(
-                    _Finding(
-                        "/schema_version",
-                        f"schema version {_short(version)} is newer than the newest known "
-                        f"({newest}): read with {newest}",
-                        kind="version",
-                        severity=WARNING,
-                    )
-                )
-                version = newest
-            else:
-                try:
-                    registry.resolve_version(version)
-                except UnknownSchemaVersion as exc:
-                    out.append(_Finding("/schema_version", str(exc), kind="version"))
-                    return out, None
-        if "event" not in obj:
-            out.append(_Finding("", '"event" is a required property (envelope)'))
-            return out, version
-        vs = schemas.for_version(version)
-        _check_event(obj["event"], vs, "/event", out, repeated)
-        entry = vs.envelope
-    else:
-        version = default_version
-        vs = schemas.for_version(version)
-        _check_event(obj, vs, "", out, repeated)
-        entry = vs.bare
-    # The verdict belongs to the released documents; the findings only explain it.
-    if entry.is_valid(obj):
-        out = [f for f in out if f.severity == WARNING]
-    elif not any(f.severity == ERROR for f in out):
-        found = _first_error(entry, obj, repeated)
-        out.append(found or _Finding("", "the line does not match the schema"))
-    if entry is vs.bare and any(f.severity == ERROR for f in out):
-        out = _with_older_hint(obj, version, out)
-    return out, version
-
-
-def _with_older_hint(obj: Any, version: str, out: list[_Finding]) -> list[_Finding]:
-    """A bare line is read with one version only; name an older one that accepts it."""
-    for older in reversed(registry.versions()):
-        if registry.version_key(older) >= registry.version_key(version):
-            continue
-        if schemas.for_version(older).bare.is_valid(obj):
-            first = next(i for i, f in enumerate(out) if f.severity == ERROR)
-            hint = f" (the line is valid under schema {older}: --schema-version {older})"
-            out[first] = dataclasses.replace(out[first], message=out[first].message + hint)
-            break
-    return out
-
-
-# ---- every error of a line (``--all-errors``) ---------------------------------------------
-def every_error(
-    obj: Any, default_version: str, repeated: bool = False
-) -> tuple[list[_Finding], str | None]:
-    """As :func:`check_value`, but with every schema error of the line, not only the first.
-
-    The first error is :func:`check_value`'s; then every error of the item against its
-    kind's definition, and of the event against its tag's (the item's errors once).
-    """
-    findings, version = check_value(obj, default_version, repeated)
-    if version is None or not any(f.severity == ERROR for f in findings):
-        return findings, version
-    enveloped = _is_envelope(obj)
-    event = obj.get("event") if enveloped else obj
-    prefix = "/event" if enveloped else ""
-    tag = event.get("type") if isinstance(event, dict) else None
-    branch = schemas.for_version(version).events.get(tag) if isinstance(tag, str) else None
-    if branch is None:
-        return findings, version
-    assert isinstance(event, dict)
-    more: list[_Finding] = []
-    item = event.get("item")
-    kind = item.get("type") if isinstance(item, dict) else None
-    item_branch = schemas.for_version(version).items.get(kind) if isinstance(kind, str) else None
-    if branch.has_item and item_branch is not None:
-        for error in item_branch.validator.iter_errors(item):
-            more.append(_Finding(f"{prefix}/item{join(error.instance_path)}", _message(error)))
-    for error in branch.validator.iter_errors(event):
-        at = join(error.instance_path)
-        if item_branch is not None and (at == "/item" or at.startswith("/item/")):
-            continue
-        more.append(_Finding(prefix + at, _message(error)))
-    return [*findings, *(f for f in dict.fromkeys(more) if f not in findings)], version
-
-
-def _json_error(raw: bytes, exc: orjson.JSONDecodeError, last: bool) -> _Finding:
+def _json_error(raw: bytes, exc: orjson.JSONDecodeError, last: bool) -> Finding:
     """Classify a line orjson rejects: encoding problems first, then JSON syntax."""
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as bad:
-        return _Finding(
-            "", f"invalid UTF-8 at byte {bad.start + 1} ({bad.reason})", kind="encoding"
-        )
+        return Finding("", f"invalid UTF-8 at byte {bad.start + 1} ({bad.reason})", kind="encoding")
     text = exc.msg
     if "utf-8" in text.lower() or "surrogate" in text.lower():
-        return _Finding("", f"invalid UTF-8 in the JSON text: {text}", kind="encoding")
+        return Finding("", f"invalid UTF-8 in the JSON text: {text}", kind="encoding")
     if "depth limit" in text:
         text = "nested deeper than 1024 levels"
     elif any(word in raw[max(0, exc.pos - 2) : exc.pos + 9] for word in (b"NaN", b"Infinity")):
@@ -341,13 +62,13 @@ def _json_error(raw: bytes, exc: orjson.JSONDecodeError, last: bool) -> _Finding
     message = f"invalid JSON at column {exc.colno}: {text}"
     if last:
         message += " (the last line has no newline: truncated?)"
-    return _Finding("", message, kind="json")
+    return Finding("", message, kind="json")
 
 
 _UNPARSED: Any = object()
 BLANK = "blank line: expected one JSON event"
 #: A marker finding: the line was parsed again to see repeated keys or -0 (never reported).
-_MARKED = _Finding("", "")
+_MARKED = Finding("", "")
 
 
 def _parse_or_unparsed(raw: bytes) -> Any:
@@ -449,14 +170,14 @@ class Checker:
     def check_parsed(self, obj: Any, line: int, file: str = "") -> LineResult:
         """The verdict on a line already parsed to ``obj`` (no repeated keys can be seen)."""
         if self._fast(obj):
-            own = obj.get("schema_version") if _is_envelope(obj) else self.version
+            own = obj.get("schema_version") if is_envelope(obj) else self.version
             return LineResult(line=line, schema_version=own)
         explain = every_error if self.all_errors else check_value
         findings, version = explain(obj, self.version)
         return self._result(findings, line, file, version)
 
     def _result(
-        self, findings: Sequence[_Finding], line: int, file: str, version: str | None
+        self, findings: Sequence[Finding], line: int, file: str, version: str | None
     ) -> LineResult:
         issues = tuple(
             Issue(
@@ -479,11 +200,11 @@ class Checker:
         self, raw: bytes, line: int = 1, file: str = "", last: bool = False
     ) -> tuple[LineResult, Any]:
         """The verdict on one raw line, and the value parsed from it (``None`` if none)."""
-        findings: list[_Finding] = []
+        findings: list[Finding] = []
         if raw.startswith(BOM):
             raw = raw[len(BOM) :]
             findings.append(
-                _Finding(
+                Finding(
                     "",
                     "UTF-8 byte-order mark at the start of the line (ignored)",
                     kind="encoding",
@@ -492,11 +213,11 @@ class Checker:
             )
         elif raw.startswith(UTF16_BOMS):
             findings.append(
-                _Finding("", "UTF-16 byte-order mark: the log must be UTF-8", kind="encoding")
+                Finding("", "UTF-16 byte-order mark: the log must be UTF-8", kind="encoding")
             )
             return self._result(findings, line, file, None), None
         if not raw.strip():
-            findings.append(_Finding("", BLANK, kind="json"))
+            findings.append(Finding("", BLANK, kind="json"))
             return self._result(findings, line, file, None), None
         try:
             obj = _loads(raw)
@@ -510,7 +231,7 @@ class Checker:
                 obj = marked
                 findings.append(_MARKED)  # skip the fast validator, which cannot see them
         if not findings and self._fast(obj):
-            own = obj["schema_version"] if _is_envelope(obj) else self.version
+            own = obj["schema_version"] if is_envelope(obj) else self.version
             return LineResult(line=line, schema_version=own), obj
         explain = every_error if self.all_errors else check_value
         more, version = explain(obj, self.version, _MARKED in findings)
