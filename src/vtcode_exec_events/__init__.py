@@ -24,60 +24,7 @@ from vtcode_exec_events.errors import (
 from vtcode_exec_events.models import LATEST as EVENT_SCHEMA_VERSION
 
 if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
-    from vtcode_exec_events.models.newest import (
-        AgentMessageItem,
-        CommandExecutionItem,
-        CommandExecutionStatus,
-        CompactionMode,
-        CompactionTrigger,
-        ContextResetEvent,
-        ContextResetTrigger,
-        ErrorItem,
-        Event,
-        FileChangeItem,
-        FileUpdateChange,
-        HarnessEventItem,
-        HarnessEventKind,
-        InterjectedEvent,
-        InterjectionSource,
-        ItemCompletedEvent,
-        ItemStartedEvent,
-        ItemUpdatedEvent,
-        KnownThreadEvent,
-        McpToolCallItem,
-        McpToolCallStatus,
-        PatchApplyStatus,
-        PatchChangeKind,
-        PermissionDecision,
-        PermissionRequestedEvent,
-        PermissionResolvedEvent,
-        PlanApprovalDecision,
-        PlanApprovalRequestedEvent,
-        PlanApprovalResolvedEvent,
-        PlanDeltaEvent,
-        PlanItem,
-        ReasoningItem,
-        RedirectKind,
-        ThreadCompactBoundaryEvent,
-        ThreadCompletedEvent,
-        ThreadCompletionSubtype,
-        ThreadErrorEvent,
-        ThreadEvent,
-        ThreadItem,
-        ThreadStartedEvent,
-        TokenBreakdown,
-        ToolCallStatus,
-        ToolInvocationItem,
-        ToolOutcome,
-        ToolOutputItem,
-        TurnCompletedEvent,
-        TurnFailedEvent,
-        TurnStartedEvent,
-        UnknownThreadEvent,
-        Usage,
-        VersionedThreadEvent,
-        WebSearchItem,
-    )
+    from vtcode_exec_events.models.newest import *  # noqa: F403 (its __all__: every model name)
     from vtcode_exec_events.wire import ParsedLine, dumps, parse_event, parse_line
 
 
@@ -102,7 +49,8 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
 
 
-__all__ = [
+# The model names in __all__ come from models.newest (the star import above, for type checkers).
+__all__ = [  # noqa: F405
     "EVENT_SCHEMA_VERSION",
     "AgentMessageItem",
     "CommandExecutionItem",

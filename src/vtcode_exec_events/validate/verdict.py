@@ -65,11 +65,27 @@ def _repeated_field(error: jsonschema_rs.ValidationError) -> Finding | None:
     return None
 
 
-def _repeated_tag(obj: Any, where: str, repeated: bool) -> Finding | None:
-    """serde reads a tag before anything else: a repeated ``type`` is an error at once."""
+def _tag(
+    obj: Any, where: str, what: str, tag: str, repeated: bool, out: list[Finding]
+) -> str | None:
+    """The ``type`` of an event or item object (``what``), or None with the finding added.
+
+    serde reads a tag before anything else: a repeated ``type`` is an error at once.
+    """
+    if not isinstance(obj, dict):
+        out.append(Finding(where, f"expected an {what} object, found {_type_name(obj)}"))
+        return None
+    if "type" not in obj:
+        out.append(Finding(where, f'"type" is a required property (the {what} {tag})'))
+        return None
+    value = obj["type"]
+    if not isinstance(value, str):
+        out.append(Finding(where + "/type", f"{what} {tag} {_short(value)} is not of type string"))
+        return None
     if repeated and obj.__class__ is serde.RepeatedKeys and "type" in obj.duplicates:
-        return Finding(*serde.duplicate_key(where, "type"))
-    return None
+        out.append(Finding(*serde.duplicate_key(where, "type")))
+        return None
+    return value
 
 
 def _catch_all_warnings(
@@ -95,19 +111,8 @@ def _check_event(
 
     ``repeated``: the line repeats some key somewhere (a repeated declared field is the error).
     """
-    if not isinstance(obj, dict):
-        out.append(Finding(prefix, f"expected an event object, found {_type_name(obj)}"))
-        return
-    if "type" not in obj:
-        out.append(Finding(prefix, '"type" is a required property (the event tag)'))
-        return
-    tag = obj["type"]
-    if not isinstance(tag, str):
-        out.append(Finding(prefix + "/type", f"event tag {_short(tag)} is not of type string"))
-        return
-    found = _repeated_tag(obj, prefix, repeated)
-    if found is not None:
-        out.append(found)
+    tag = _tag(obj, prefix, "event", "tag", repeated, out)
+    if tag is None:
         return
     branch = vs.events.get(tag)
     if branch is None:
@@ -134,19 +139,8 @@ def _check_event(
     item = obj.get("item")
     if branch.has_item and "item" in obj:
         where = prefix + "/item"
-        if not isinstance(item, dict):
-            out.append(Finding(where, f"expected an item object, found {_type_name(item)}"))
-            return
-        if "type" not in item:
-            out.append(Finding(where, '"type" is a required property (the item kind)'))
-            return
-        kind = item["type"]
-        if not isinstance(kind, str):
-            out.append(Finding(where + "/type", f"item kind {_short(kind)} is not of type string"))
-            return
-        found = _repeated_tag(item, where, repeated)
-        if found is not None:
-            out.append(found)
+        kind = _tag(item, where, "item", "kind", repeated, out)
+        if kind is None:
             return
         item_branch = vs.items.get(kind)
         if item_branch is None:
