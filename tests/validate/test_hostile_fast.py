@@ -88,6 +88,15 @@ def test_deep_nesting_matches_the_precise_path_in_validate_and_export(tmp_path: 
         report = _run("validate", "--format", "json", "--jobs", jobs, str(log))
         assert _verdicts(report) == expected
         assert (report["lines"], report["invalid"]) == (len(lines), len(documented))
+    every = Checker(all_errors=True)
+    listed = [
+        (number, issue.kind, issue.pointer, issue.message)
+        for number, line in enumerate(lines, 1)
+        for issue in every.check_line(line, number, str(log)).issues
+    ]
+    assert [e[3] for e in listed].count(TOO_DEEP) == 2
+    report = _run("validate", "--format", "json", "--all-errors", str(log))
+    assert _verdicts(report) == listed
     out = tmp_path / "deep.parquet"
     result = cli("export", "-o", str(out), str(log), memory=3 * GIB, timeout=120)
     assert result.returncode == 0, result.stderr

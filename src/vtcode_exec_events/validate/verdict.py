@@ -54,9 +54,16 @@ def _first_error(
                     return found
         for error in validator.iter_errors(instance):
             return Finding(join(error.instance_path), _message(error))
-    except ValueError:  # the value is too deep for jsonschema-rs to return
+    except ValueError as exc:  # the value is too deep for jsonschema-rs to return
+        _too_deep(exc)
         return Finding("", TOO_DEEP)
     return None
+
+
+def _too_deep(exc: ValueError) -> None:
+    """Re-raise ``exc`` unless it is jsonschema-rs's depth limit (:data:`TOO_DEEP`)."""
+    if "Recursion limit reached" not in str(exc):
+        raise exc
 
 
 def _repeated_field(error: jsonschema_rs.ValidationError) -> Finding | None:
@@ -303,6 +310,6 @@ def every_error(
             if item_branch is not None and (at == "/item" or at.startswith("/item/")):
                 continue
             more.append(Finding(prefix + at, _message(error)))
-    except ValueError:  # too deep for jsonschema-rs to return (the first error stands)
-        pass
+    except ValueError as exc:  # too deep for jsonschema-rs to return (the first error stands)
+        _too_deep(exc)
     return [*findings, *(f for f in dict.fromkeys(more) if f not in findings)], version
