@@ -174,7 +174,13 @@ def hostile(session: nox.Session) -> None:
     capped subprocesses."""
     session.install("-e", ".", *_group("test"))
     session.env["VALIDATE_HOSTILE_FULL"] = "1"
-    session.run("pytest", "tests/validate/test_hostile.py", *session.posargs)
+    session.run(
+        "pytest",
+        "tests/validate/test_hostile.py",
+        "tests/validate/test_hostile_fast.py",
+        "tests/arrow/test_export_hostile.py",
+        *session.posargs,
+    )
 
 
 @nox.session(default=False)

@@ -38,6 +38,7 @@ BASE_URI = "https://vtcode-exec-events.invalid/schema/{version}/"
 Schema = dict[str, Any]
 
 
+@functools.lru_cache(maxsize=1)  # asked once per invalid bare line (the older-version hint)
 def schema_root() -> Path:
     """The folder holding one sub-folder per version: package data, or ``schema/`` in a checkout."""
     here = Path(__file__).resolve().parent

@@ -29,6 +29,9 @@ __all__ = ["ENVELOPE_FIELDS", "Finding", "check_value", "every_error", "is_envel
 
 #: The envelope's fields (VT Code's ``VersionedThreadEvent``): each may appear once.
 ENVELOPE_FIELDS = ("schema_version", "event")
+#: jsonschema-rs cannot hand back an error whose value nests deeper than about 255 levels
+#: (``ValueError: Recursion limit reached``): the verdict stands, the message says why.
+TOO_DEEP = "invalid, and nested too deeply (over 255 levels) for the validator to name the error"
 
 
 @dataclass(frozen=True)
@@ -43,14 +46,24 @@ def _first_error(
     validator: jsonschema_rs.Validator, instance: Any, repeated: bool = False
 ) -> Finding | None:
     """The error to report; a repeated declared field first (serde stops at it)."""
-    if repeated:
+    try:
+        if repeated:
+            for error in validator.iter_errors(instance):
+                found = _repeated_field(error)
+                if found is not None:
+                    return found
         for error in validator.iter_errors(instance):
-            found = _repeated_field(error)
-            if found is not None:
-                return found
-    for error in validator.iter_errors(instance):
-        return Finding(join(error.instance_path), _message(error))
+            return Finding(join(error.instance_path), _message(error))
+    except ValueError as exc:  # the value is too deep for jsonschema-rs to return
+        _too_deep(exc)
+        return Finding("", TOO_DEEP)
     return None
+
+
+def _too_deep(exc: ValueError) -> None:
+    """Re-raise ``exc`` unless it is jsonschema-rs's depth limit (:data:`TOO_DEEP`)."""
+    if "Recursion limit reached" not in str(exc):
+        raise exc
 
 
 def _repeated_field(error: jsonschema_rs.ValidationError) -> Finding | None:
@@ -282,12 +295,15 @@ def every_error(
     item = event.get("item")
     kind = item.get("type") if isinstance(item, dict) else None
     item_branch = schemas.for_version(version).items.get(kind) if isinstance(kind, str) else None
-    if branch.has_item and item_branch is not None:
-        for error in item_branch.validator.iter_errors(item):
-            more.append(Finding(f"{prefix}/item{join(error.instance_path)}", _message(error)))
-    for error in branch.validator.iter_errors(event):
-        at = join(error.instance_path)
-        if item_branch is not None and (at == "/item" or at.startswith("/item/")):
-            continue
-        more.append(Finding(prefix + at, _message(error)))
+    try:
+        if branch.has_item and item_branch is not None:
+            for error in item_branch.validator.iter_errors(item):
+                more.append(Finding(f"{prefix}/item{join(error.instance_path)}", _message(error)))
+        for error in branch.validator.iter_errors(event):
+            at = join(error.instance_path)
+            if item_branch is not None and (at == "/item" or at.startswith("/item/")):
+                continue
+            more.append(Finding(prefix + at, _message(error)))
+    except ValueError as exc:  # too deep for jsonschema-rs to return (the first error stands)
+        _too_deep(exc)
     return [*findings, *(f for f in dict.fromkeys(more) if f not in findings)], version

@@ -1,0 +1,108 @@
+"""export's new flags against hostile inputs: escaped names, endless lines, bounded runs.
+
+Every run is the real command in a subprocess capped in address space and time
+(:func:`tests.arrow.conftest.cli`); a traceback or a raw control byte on stderr fails.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.arrow.conftest import cli
+from vtcode_exec_events.text import visible
+
+pytest.importorskip("pyarrow")
+
+#: A file name that would set the terminal's title, clear it, ring it and rewrite a line.
+NAME = "log\x1b]0;pwn\x07\x1b[2J\x07\rx.jsonl"
+RAW = (b"\x1b", b"\x07", b"\r")
+LOG = b'{"type":"turn.started"}\n{"type":"nope"}\n{"type":"turn.started","x":\n'
+#: export's message for a line that never ends (16 times --max-line-size, as validate's).
+ENDLESS = (
+    "a line runs on for more than 16781312 bytes without a newline "
+    "(16 times the maximum line size): stopped reading"
+)
+
+
+def _no_raw_controls(data: bytes) -> None:
+    assert b"Traceback" not in data
+    for byte in RAW:
+        assert byte not in data, data
+
+
+def test_export_escapes_file_names_on_stderr(tmp_path: Path) -> None:
+    log = tmp_path / NAME
+    log.write_bytes(LOG)
+    missing = tmp_path / ("gone\x1b[2J\r.jsonl")
+    out = tmp_path / "out\x1b]0;pwn\x07.parquet"
+    result = cli(
+        "export", "--max-line-size", "1K", "--all-errors", "-o", str(out), str(log), str(missing)
+    )
+    _no_raw_controls(result.stderr)
+    assert result.returncode == 2
+    assert result.stderr.decode() == (
+        f"vtcode-exec-events: error: {visible(str(missing))}: no such file\n"
+        f"3 lines (1 invalid) from 2 files -> {visible(str(out))}\n"
+    )
+    assert out.is_file()
+
+
+def test_validate_escapes_file_names(tmp_path: Path) -> None:
+    log = tmp_path / NAME
+    log.write_bytes(LOG)
+    missing = tmp_path / ("gone\x1b[2J\r.jsonl")
+    result = cli("validate", "--all-errors", "--max-line-size", "1K", str(log), str(missing))
+    assert result.returncode == 2  # an unreadable input
+    _no_raw_controls(result.stdout)
+    _no_raw_controls(result.stderr)
+    shown = visible(str(log)).encode()
+    assert result.stdout.count(shown + b":") == 2  # the warning on line 2, the error on line 3
+    assert visible(str(missing)).encode() + b": error: no such file\n" in result.stdout
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
+def test_export_of_dev_zero_ends_with_a_clear_error(tmp_path: Path) -> None:
+    out = tmp_path / "zero.parquet"
+    result = cli(
+        "export", "--max-line-size", "1M", "-o", str(out), "/dev/zero", memory=1 << 30, timeout=60
+    )
+    assert result.returncode == 2
+    assert result.stderr.decode() == (
+        f"vtcode-exec-events: error: /dev/zero: {ENDLESS}\n"
+        f"1 lines (1 invalid) from 1 files -> {out}\n"
+    )
+
+
+def test_export_of_an_endless_fifo_ends_with_a_clear_error(tmp_path: Path) -> None:
+    fifo = tmp_path / "endless"
+    os.mkfifo(fifo)
+    stop = threading.Event()
+
+    def write() -> None:
+        block = b"x" * (1 << 16)
+        try:
+            with open(fifo, "wb") as pipe:
+                while not stop.is_set():
+                    pipe.write(block)
+        except (BrokenPipeError, OSError):
+            pass
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    out = tmp_path / "fifo.parquet"
+    try:
+        result = cli(
+            "export", "--max-line-size", "1M", "-o", str(out), str(fifo), memory=1 << 30, timeout=60
+        )
+    finally:
+        stop.set()
+        writer.join(timeout=10)
+    assert not writer.is_alive()
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.decode() == (
+        f"vtcode-exec-events: error: {fifo}: {ENDLESS}\n1 lines (1 invalid) from 1 files -> {out}\n"
+    )
