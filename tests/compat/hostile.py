@@ -55,6 +55,56 @@ def _remote(old_uri: str, new_uri: str) -> Pair:
 
 _CATASTROPHIC = "^(a+)+b$"
 
+
+def _pattern(old: str, new: str) -> Pair:
+    return {"type": "string", "pattern": old}, {"type": "string", "pattern": new}
+
+
+def _nth_from_end(n: int) -> str:
+    """The n-th character from the end is an a: the smallest DFA has 2^n states."""
+    return f"(a|b)*a(a|b){{{n}}}"
+
+
+def _alternation(chars: int) -> str:
+    """Distinct literals joined by ``|``, about ``chars`` characters long."""
+    words: list[str] = []
+    size, i = 0, 0
+    while size < chars:
+        words.append(f"w{i:05d}")
+        size += len(words[-1]) + 1
+        i += 1
+    return "^(" + "|".join(words) + ")$"
+
+
+def _code_points(n: int) -> str:
+    """``n`` distinct single characters above U+0100 joined by ``|`` (2n characters): as many
+    character classes as a pattern can cut the alphabet into."""
+    return "^(" + "|".join(chr(0x100 + 2 * i) for i in range(n)) + ")+$"
+
+
+def _ranges(n: int, step: int) -> str:
+    """A class of ``n`` disjoint Unicode ranges above U+0100 (each 8 code points wide)."""
+    return (
+        "^["
+        + "".join(f"\\u{0x100 + i * step:04x}-\\u{0x100 + i * step + 7:04x}" for i in range(n))
+        + "]+$"
+    )
+
+
+def _any_of_patterns(n: int) -> Pair:
+    def build(extra: list[str]) -> Any:
+        patterns = [f"^p{i}x[a-z]{{{i % 7 + 1}}}$" for i in range(n)] + extra
+        return {"anyOf": [{"type": "string", "pattern": p} for p in patterns]}
+
+    return build([]), build(["^q$"])
+
+
+def _missing_refs(n: int) -> Pair:
+    props = {f"p{i}": {"$ref": "#/$defs/missing"} for i in range(n)}
+    old = {"type": "object", "properties": props, "$defs": {"there": {"type": "string"}}}
+    return old, {**old, "required": ["p0"]}
+
+
 #: name → the (old, new) pair.
 CASES: dict[str, Callable[[], Pair]] = {
     "enum_10000": lambda: _enum(10_000),
@@ -99,6 +149,19 @@ CASES: dict[str, Callable[[], Pair]] = {
         {"type": "string", "pattern": "\\cC"},
         {"type": "string", "pattern": "\\cC", "minLength": 2},
     ),
+    "regex_nth_from_end_20": lambda: _pattern(_nth_from_end(20), _nth_from_end(19)),
+    "regex_nth_from_end_30": lambda: _pattern(_nth_from_end(30), _nth_from_end(29)),
+    "regex_plus_alternatives": lambda: _pattern("^(a|aa)+$", "^(a|aa|aaa)+$"),
+    "regex_alternation_5000": lambda: _pattern(
+        _alternation(5_000), _alternation(5_000)[:-2] + "|extra)$"
+    ),
+    "regex_code_points_2500": lambda: _pattern(_code_points(2_500), _code_points(2_499)),
+    "regex_unicode_ranges_200": lambda: _pattern(_ranges(200, 16), _ranges(199, 16)),
+    "regex_letter_property": lambda: _pattern("^\\p{L}+$", "^\\p{Lu}+$"),
+    "regex_any_of_300": lambda: _any_of_patterns(300),
+    "regex_any_of_2000": lambda: _any_of_patterns(2_000),
+    "ref_chain_5000": lambda: _ref_chain(5_000),
+    "ref_missing_1000": lambda: _missing_refs(1_000),
     "invalid_pattern": lambda: (
         {"type": "object", "properties": {"a": {"type": "string", "pattern": "[a-"}}},
         {"type": "object", "properties": {"a": {"type": "string"}}},

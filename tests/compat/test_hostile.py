@@ -38,6 +38,37 @@ EXPECT: dict[str, tuple[float, dict[str, Any]]] = {
     "remote_ref_changed": (10, {"ids": ["REMOTE_REF_CHANGED"], "decided": False}),
     "ecma_patterns": (30, {"ids": ["MAX_LENGTH_ADDED"], "witness": True}),
     "ecma_control_escape": (30, {"ids": ["MIN_LENGTH_ADDED"], "witness": True}),
+    # undecided: the product of the subset automata passes its bound (2^n states)
+    "regex_nth_from_end_20": (10, {"ids": ["PATTERN_CHANGED"], "decided": False}),
+    "regex_nth_from_end_30": (10, {"ids": ["PATTERN_CHANGED"], "decided": False}),
+    # both are a+: no change at all
+    "regex_plus_alternatives": (10, {"ids": [], "backward": True, "forward": True}),
+    "regex_alternation_5000": (10, {"ids": ["PATTERN_CHANGED"], "decided": False}),
+    "regex_code_points_2500": (10, {"ids": ["PATTERN_CHANGED"], "decided": False}),
+    # the old class has one range more: an old string the new pattern rejects, shown
+    "regex_unicode_ranges_200": (
+        10,
+        {"ids": ["PATTERN_CHANGED"], "backward": False, "forward": True, "witness": True},
+    ),
+    # \p{..} is outside the automaton subset: regress finds an old string the new one
+    # rejects, but inclusion is not decided
+    "regex_letter_property": (
+        10,
+        {"ids": ["PATTERN_CHANGED"], "backward": False, "decided": False, "witness": True},
+    ),
+    "regex_any_of_300": (10, {"ids": ["PATTERN_CHANGED"], "backward": True, "forward": False}),
+    "regex_any_of_2000": (
+        10,
+        {"ids": ["PATTERN_CHANGED"], "backward": True, "forward": False, "heavy": True},
+    ),
+    "ref_chain_5000": (30, {"ids": ["TYPE_CHANGED"], "decided": True}),
+    "ref_missing_1000": (
+        10,
+        {
+            "error": "#/properties/p0: cannot resolve $ref '#/$defs/missing' (from "
+            "urn:vtcode-compat:old): '/$defs/missing' does not exist in the document"
+        },
+    ),
     "invalid_pattern": (
         10,
         {
@@ -80,7 +111,20 @@ def results() -> dict[str, dict[str, Any]]:
     return {r["case"]: r for r in map(json.loads, done.stdout.splitlines())}
 
 
-@pytest.mark.parametrize("name", sorted(EXPECT))
+#: cases known to miss their bound, each with why (strict: fixing one fails the run)
+XFAIL = {
+    "regex_any_of_2000": "diff/unions.candidates ranks every branch against every branch of "
+    "the other side (quadratic: 2,000 branches take ~28 CPU-s, 400 take 1 CPU-s)",
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=XFAIL[n])) if n in XFAIL else n
+        for n in sorted(EXPECT)
+    ],
+)
 def test_hostile_pair_is_bounded(name: str, results: dict[str, dict[str, Any]]) -> None:
     seconds, want = EXPECT[name]
     if want.get("heavy") and not HEAVY:
@@ -135,3 +179,38 @@ def test_an_interrupted_comparison_leaves_no_thread_behind() -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     word, threads, _ = done.stdout.split()
     assert (word, threads) == ("interrupted", "1")
+
+
+_CHURN = textwrap.dedent(
+    """
+    import resource
+    from vtcode_exec_events.compat import compare
+
+    def rss_mb():
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * resource.getpagesize() / 2**20
+
+    marks, verdicts = {}, set()
+    for i in range(200):
+        words = "|".join(f"w{i}x{j}" for j in range(40))
+        tail = f"[a-z]{{{i % 9 + 1}}}$"
+        old = {"type": "string", "pattern": f"^({words}){tail}"}
+        new = {"type": "string", "pattern": f"^({words}|extra{i}){tail}"}
+        report = compare(old, new)
+        verdicts.add((report.backward, report.forward, *(c.id for c in report.changes)))
+        if i + 1 in (20, 100, 200):
+            marks[i + 1] = rss_mb()
+    print(round(marks[20]), round(marks[100]), round(marks[200]), sorted(verdicts))
+    """
+)
+
+
+def test_many_comparisons_in_one_process_keep_memory_bounded() -> None:
+    """200 comparisons of different patterns: the regex caches (automata, decided pairs) stay
+    within their budget, so the resident set stops growing."""
+    done = _run(["-c", _CHURN], 120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    at20, at100, at200, verdicts = done.stdout.split(maxsplit=3)
+    print(f"RSS MB after 20, 100, 200 comparisons: {at20} {at100} {at200}")
+    assert verdicts.strip() == "[(True, False, 'PATTERN_CHANGED')]"
+    assert int(at200) - int(at100) < 24

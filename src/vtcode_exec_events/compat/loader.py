@@ -240,6 +240,11 @@ def _has_refs(doc: Document) -> bool:
 def _reason(err: Exception, target: str) -> str:
     if target.startswith(("http://", "https://")) and not target.startswith("urn:"):
         return "remote references are never fetched; add the document to the schema folder"
+    # referencing's own messages for these two quote the whole document: name the part only
+    if isinstance(err, referencing.exceptions.PointerToNowhere):
+        return f"{err.ref!r} does not exist in the document"
+    if isinstance(err, referencing.exceptions.NoSuchAnchor):
+        return f"anchor {err.anchor!r} does not exist in the document"
     return str(err) or type(err).__name__
 
 
@@ -329,6 +334,8 @@ def build_set(
     registry = registry.with_resources(resources)
     try:
         registry = registry.crawl()
+    except (TimeoutError, MemoryError):
+        raise  # the caller's deadline or memory limit, not a property of the schema
     except Exception as err:  # pragma: no cover - referencing rejects odd $id values
         raise SchemaError(f"cannot index the schema documents: {err}") from None
     return SchemaSet(

@@ -11,7 +11,7 @@ bounded length.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections import deque
+from collections import OrderedDict, deque
 from functools import lru_cache
 from itertools import pairwise
 
@@ -64,9 +64,36 @@ def regex_error(pattern: str) -> str | None:
     return "invalid regular expression"  # pragma: no cover - valid in unicode mode after all
 
 
-@lru_cache(maxsize=4096)
+class _Automata:
+    """The most recently used automata, up to ``budget`` pattern characters in all (an
+    automaton takes ~0.5 KB a character: a count of entries would not bound memory, 4,096
+    patterns of 5,000 characters are GBs)."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.chars = 0
+        self.kept: OrderedDict[str, Automaton | None] = OrderedDict()
+
+    def get(self, pattern: str) -> Automaton | None:
+        if pattern in self.kept:
+            self.kept.move_to_end(pattern)
+            return self.kept[pattern]
+        auto = self.kept[pattern] = _compile(pattern)
+        self.chars += len(pattern)
+        while self.chars > self.budget and len(self.kept) > 1:
+            self.chars -= len(self.kept.popitem(last=False)[0])
+        return auto
+
+
+_AUTOMATA = _Automata(50_000)
+
+
 def compile_automaton(pattern: str) -> Automaton | None:
     """The automaton of a valid pattern in the supported subset, else None."""
+    return _AUTOMATA.get(pattern)
+
+
+def _compile(pattern: str) -> Automaton | None:
     if regex_error(pattern) is not None:
         return None
     try:

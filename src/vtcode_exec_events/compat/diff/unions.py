@@ -167,6 +167,8 @@ class _Matcher:
         self.d, self.A, self.B, self.path = d, A, B, path
         self._res: dict[tuple[int, int], Result] = {}
         self._apart: dict[tuple[int, int], bool] = {}
+        # each branch's signature, once: candidates() ranks every branch of the other side
+        self._sigs = ([_signature(x) for x in A], [_signature(x) for x in B])
 
     def apart(self, i: int, j: int) -> bool:
         if (i, j) not in self._apart:
@@ -177,6 +179,10 @@ class _Matcher:
         if (i, j) not in self._res:
             self._res[(i, j)] = self.d.cmp(self.A[i], self.B[j], self.path)
         return self._res[(i, j)]
+
+    def candidates(self, k: int, *, backward: bool) -> list[int]:
+        mine, others = self._sigs if backward else self._sigs[::-1]
+        return candidates(mine[k], others, k)
 
     def usable(self, i: int, j: int, backward: bool) -> bool:
         if self.apart(i, j):
@@ -195,7 +201,7 @@ class _Matcher:
         def fits(me: int, o: int) -> bool:
             return self.usable(me, o, True) if backward else self.usable(o, me, False)
 
-        order = candidates(x, others, k)
+        order = self.candidates(k, backward=backward)
         found = next((o for o in order if fits(k, o)), None)
         if found is None and _split_cover(self.d, x, others, self.path, backward=backward):
             return -1
@@ -206,15 +212,14 @@ class _Matcher:
 
     def unmatched(self, a: Node, b: Node, k: int, out: Out, *, backward: bool) -> None:
         """Explain branch ``k`` without a partner, through its closest counterpart."""
-        mine, others = (self.A, self.B) if backward else (self.B, self.A)
-        x = mine[k]
+        x = (self.A if backward else self.B)[k]
 
         def res(o: int) -> Result:
             return self.pair(k, o) if backward else self.pair(o, k)
 
         near = [
             o
-            for o in candidates(x, others, k)
+            for o in self.candidates(k, backward=backward)
             if not (self.apart(k, o) if backward else self.apart(o, k))
         ]
         rule = "SUM_TYPE_NARROWED" if backward else "SUM_TYPE_EXTENDED"
@@ -316,7 +321,10 @@ def _overlapping(xs: list[Node]) -> tuple[int, int] | None:
     return None
 
 
-def _signature(x: Node) -> tuple[Any, ...]:
+Signature = tuple[Any, ...]
+
+
+def _signature(x: Node) -> Signature:
     props = x.kw.get("properties", {})
     tags = tuple(
         sorted(
@@ -328,30 +336,31 @@ def _signature(x: Node) -> tuple[Any, ...]:
     return (x.types, tags, tuple(sorted(props)), x.annotations.get("title"), x.display)
 
 
-def candidates(x: Node, others: list[Node], position: int) -> list[int]:
-    """Which branches of ``others`` to try as ``x``'s partner: the same position first, then
-    the most similar few (same tags, property names, title, definition). Trying every branch
-    of two large unions against each other would be quadratic in deep comparisons; a branch
-    with no partner among these is reported as unmatched, which can only err towards
-    breaking."""
-    sx = _signature(x)
+def candidates(sx: Signature, others: list[Signature], position: int) -> list[int]:
+    """Which branches of ``others`` (their signatures) to try as the partner of the branch
+    with signature ``sx``: the same position first, then the most similar few (same tags,
+    property names, title, definition). Trying every branch of two large unions against each
+    other would be quadratic in deep comparisons; a branch with no partner among these is
+    reported as unmatched, which can only err towards breaking."""
     if position < len(others):
-        sp = _signature(others[position])
+        sp = others[position]
         named = sx[3] is not None and sx[3] == sp[3]
         same_def = sx[4] == sp[4] and not re.search(r"/(anyOf|oneOf|allOf)/\d+$", sx[4])
         if sx[0] == sp[0] and sx[1] == sp[1] and (named or same_def):
             # the branch at the same place has the same tags and name: it is the partner
             return [position]
 
+    names = set(sx[2])
+
     def score(k: int) -> tuple[int, int]:
-        so = _signature(others[k])
+        so = others[k]
         same = sum(1 for p, q in zip(sx, so, strict=True) if p == q)
-        shared = len(set(sx[2]) & set(so[2]))
+        shared = len(names.intersection(so[2]))
         return (-same, -shared)
 
     rest = sorted((k for k in range(len(others)) if k != position), key=score)
     if len(rest) > _UNBOUNDED_UNION:
         # large unions: the most similar few, plus every untagged branch (a catch-all)
-        untagged = [k for k in rest[_MAX_ALTERNATIVES:] if not _signature(others[k])[1]]
+        untagged = [k for k in rest[_MAX_ALTERNATIVES:] if not others[k][1]]
         rest = rest[:_MAX_ALTERNATIVES] + untagged[:_MAX_ALTERNATIVES]
     return ([position] if position < len(others) else []) + rest
