@@ -112,10 +112,7 @@ def results() -> dict[str, dict[str, Any]]:
 
 
 #: cases known to miss their bound, each with why (strict: fixing one fails the run)
-XFAIL = {
-    "regex_any_of_2000": "diff/unions.candidates ranks every branch against every branch of "
-    "the other side (quadratic: 2,000 branches take ~28 CPU-s, 400 take 1 CPU-s)",
-}
+XFAIL: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(

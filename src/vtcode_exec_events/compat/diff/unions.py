@@ -30,6 +30,10 @@ __all__ = ["branches", "compare"]
 
 _MAX_ALTERNATIVES = 6
 _UNBOUNDED_UNION = 40
+#: Above this many branches on the other side, a branch is ranked only against a pool: the
+#: branches near its position and those with the same types, tags, properties and title
+#: (ranking all of them against all would be quadratic: 2,000 branches, ~28 CPU-s).
+_HUGE_UNION = 256
 
 
 def branches(x: Node) -> tuple[str | None, list[Node]]:
@@ -169,6 +173,7 @@ class _Matcher:
         self._apart: dict[tuple[int, int], bool] = {}
         # each branch's signature, once: candidates() ranks every branch of the other side
         self._sigs = ([_signature(x) for x in A], [_signature(x) for x in B])
+        self._pools = tuple(Pool(sigs) if len(sigs) > _HUGE_UNION else None for sigs in self._sigs)
 
     def apart(self, i: int, j: int) -> bool:
         if (i, j) not in self._apart:
@@ -182,7 +187,7 @@ class _Matcher:
 
     def candidates(self, k: int, *, backward: bool) -> list[int]:
         mine, others = self._sigs if backward else self._sigs[::-1]
-        return candidates(mine[k], others, k)
+        return candidates(mine[k], others, k, self._pools[1 if backward else 0])
 
     def usable(self, i: int, j: int, backward: bool) -> bool:
         if self.apart(i, j):
@@ -336,7 +341,27 @@ def _signature(x: Node) -> Signature:
     return (x.types, tags, tuple(sorted(props)), x.annotations.get("title"), x.display)
 
 
-def candidates(sx: Signature, others: list[Signature], position: int) -> list[int]:
+class Pool:
+    """The branches of a huge union by kind (types, tags, properties, title), and the
+    untagged ones, so that a branch of the other side is ranked against a few, not all."""
+
+    def __init__(self, sigs: list[Signature]) -> None:
+        self.by_kind: dict[Signature, list[int]] = {}
+        for k, sig in enumerate(sigs):
+            self.by_kind.setdefault(sig[:4], []).append(k)
+        self.untagged = [k for k, sig in enumerate(sigs) if not sig[1]]
+
+    def around(self, sx: Signature, position: int, size: int) -> list[int]:
+        """The branches worth ranking for ``sx`` at ``position``: neighbours first."""
+        near = range(max(0, position - _MAX_ALTERNATIVES), position + _MAX_ALTERNATIVES + 1)
+        found = [*near, *self.by_kind.get(sx[:4], [])[:_MAX_ALTERNATIVES]]
+        found += self.untagged[:_MAX_ALTERNATIVES]
+        return [k for k in dict.fromkeys(found) if k < size]
+
+
+def candidates(
+    sx: Signature, others: list[Signature], position: int, pool: Pool | None = None
+) -> list[int]:
     """Which branches of ``others`` (their signatures) to try as the partner of the branch
     with signature ``sx``: the same position first, then the most similar few (same tags,
     property names, title, definition). Trying every branch of two large unions against each
@@ -358,8 +383,9 @@ def candidates(sx: Signature, others: list[Signature], position: int) -> list[in
         shared = len(names.intersection(so[2]))
         return (-same, -shared)
 
-    rest = sorted((k for k in range(len(others)) if k != position), key=score)
-    if len(rest) > _UNBOUNDED_UNION:
+    ranked = range(len(others)) if pool is None else pool.around(sx, position, len(others))
+    rest = sorted((k for k in ranked if k != position), key=score)
+    if len(rest) > _UNBOUNDED_UNION or pool is not None:
         # large unions: the most similar few, plus every untagged branch (a catch-all)
         untagged = [k for k in rest[_MAX_ALTERNATIVES:] if not others[k][1]]
         rest = rest[:_MAX_ALTERNATIVES] + untagged[:_MAX_ALTERNATIVES]
