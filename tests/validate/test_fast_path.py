@@ -264,16 +264,30 @@ def test_broken_lines_never_make_valid_ones_together(batch: list[bytes]) -> None
         b'{"a":[1e2,1.50,-0.0]}',
         b"[1, 2]",
         b'{"type":"x","type":"y"}',
+        b"null",
+        b"true",
+        b"5",
+        b"{}",
+        b'"\\u0000\\""',
+        b'"caf\xc3\xa9 \xe2\x9c\x93"',
+        b'"\xc3"',
+        b'"\xc0\xaf"',
+        b'"\x01"',
+        b'"a\\x"',
     ],
 )
-@pytest.mark.parametrize("field", ["arguments", "tool_name"])
+# arguments: free-form; tool_name: a string decoded by msgspec; result: a nullable text
+# field kept raw (structs.TEXT_FIELDS).
+@pytest.mark.parametrize("field", ["arguments", "tool_name", "result"])
 def test_what_msgspec_takes_in_a_field_the_precise_path_takes_too(value: bytes, field: str) -> None:
-    parts = {"arguments": b"{}", "tool_name": b'"t"'} | {field: value}
+    parts = {"arguments": b"{}", "tool_name": b'"t"', "result": b'"r"'} | {field: value}
     line = (
         b'{"type":"item.completed","item":{"id":"i","type":"mcp_tool_call","tool_name":'
         + parts["tool_name"]
         + b',"arguments":'
         + parts["arguments"]
+        + b',"result":'
+        + parts["result"]
         + b',"status":"completed"}}'
     )
     precise = Checker().check_line(line, 1)

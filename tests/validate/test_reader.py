@@ -67,3 +67,33 @@ def test_the_last_line_is_flagged_unterminated() -> None:
     assert blocks[-1].unterminated
     source = reader.Input(io.BytesIO(b"a\nb\n"), lambda: 0, gzip=False)
     assert not list(reader.blocks(source))[-1].unterminated
+
+
+def _blocks(data: bytes, newlines: bool, size: int, max_line: int) -> list[reader.Block]:
+    source = reader.Input(io.BytesIO(data), lambda: 0, gzip=False)
+    found: list[reader.Block] = []
+    try:
+        for block in reader.blocks(source, block_size=size, max_line=max_line, newlines=newlines):
+            found.append(block)
+    except reader.InputError:  # a line ran on past GIVE_UP * max_line: the same in both
+        found.append(reader.Block([b"<stopped>"], unterminated=True))
+    return found
+
+
+@settings(max_examples=200, deadline=None)
+@given(CONTENT, st.integers(1, 50), st.integers(1, 45))
+def test_newlines_kept_are_the_same_lines_and_flags(data: bytes, size: int, max_line: int) -> None:
+    """``newlines=True`` (validate's memchr split) gives each line with its newline, and
+    the same blocks, flags and over-long lines (measured without the newline) otherwise."""
+    plain = _blocks(data, False, size, max_line)
+    kept = _blocks(data, True, size, max_line)
+    assert len(plain) == len(kept)
+    for a, b in zip(plain, kept, strict=True):
+        assert (a.unterminated, a.broken, a.oversize) == (b.unterminated, b.broken, b.oversize)
+        last = len(b.lines) - 1
+        skipped = {index for index, _ in b.oversize}
+        expected = [
+            line if i in skipped or (i == last and b.unterminated) else line + b"\n"
+            for i, line in enumerate(a.lines)
+        ]
+        assert b.lines == expected

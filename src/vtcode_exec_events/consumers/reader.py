@@ -12,15 +12,18 @@ from pydantic import BaseModel
 from vtcode_exec_events.errors import WireFormatError
 from vtcode_exec_events.registry import latest, versions
 from vtcode_exec_events.validate.checker import broken_issue, oversize_issue
-from vtcode_exec_events.validate.reader import MAX_LINE, STDIN, blocks, display_name, open_input
+from vtcode_exec_events.validate.reader import (
+    LINE_BLOCK,
+    MAX_LINE,
+    STDIN,
+    blocks,
+    display_name,
+    open_input,
+)
 from vtcode_exec_events.validate.result import KINDS, Issue, Kind
 from vtcode_exec_events.wire import parse_line
 
 __all__ = ["STDIN", "Issue", "LogLine", "display_name", "open_log", "read_log"]
-
-#: Bytes read at a time: parsing a line costs far more than reading it, so a small block
-#: keeps memory low at no cost in speed.
-BLOCK = 64 << 10
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,7 @@ def read_log(
     file = display_name(path)
     number = 0
     with open_input(path) as source:
-        for block in blocks(source, max_line=max_line, block_size=BLOCK):
+        for block in blocks(source, max_line=max_line, block_size=LINE_BLOCK):
             oversize = dict(block.oversize)
             last = len(block.lines) - 1
             for index, raw in enumerate(block.lines):

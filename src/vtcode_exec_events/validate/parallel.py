@@ -120,7 +120,14 @@ def run_task(
             if task.end is not None:
                 source.stream.seek(task.start)
             limit = None if task.end is None else task.end - task.start
-            for block in _parts(reader.blocks(source, limit=limit, max_line=checker.max_line)):
+            blocks = reader.blocks(
+                source,
+                limit=limit,
+                block_size=reader.LINE_BLOCK,
+                max_line=checker.max_line,
+                newlines=True,
+            )
+            for block in _parts(blocks):
                 found = checker.check_lines(
                     block.lines,
                     number,

@@ -5,7 +5,10 @@ into msgspec types: an object with ``properties`` becomes a ``Struct`` (a field 
 required defaults to ``UNSET``), the tagged unions become msgspec tagged unions on
 ``type``, ``const`` and ``enum`` become ``Literal``, integers keep their bounds (within
 64 bits), a free-form value stays raw (``msgspec.Raw``) and a ``number`` too; both are read
-by orjson once decoded, so they hold exactly what the precise path accepts. Anything else
+by orjson once decoded, so they hold exactly what the precise path accepts. A plain string
+field that holds free text (:data:`TEXT_FIELDS`) stays raw as well: msgspec checks its
+escapes while skipping it, and its ``__post_init__`` checks that it is a string of valid
+UTF-8 (the encoding below then copies its bytes instead of encoding it again). Anything else
 in a document makes the version uncompiled (fail closed): its lines take the other path.
 So a batch msgspec accepts is one the strict copy accepts (valid, no warning), and an
 integer written ``5.0`` or ``1e2`` is refused as serde refuses it.
@@ -21,6 +24,7 @@ path, which finds and explains them.
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable, Sequence
 from itertools import compress, repeat
 from operator import attrgetter, not_, or_
@@ -51,8 +55,17 @@ APPLIES: dict[str, set[str]] = {
     "object": {"properties", "required"},
 }
 APPLIES["any"] = set().union(*APPLIES.values())
+#: Fields that hold free text, often long and not ASCII: kept raw (``msgspec.Raw``) when
+#: their schema is a plain string, so the encoding that checks a batch copies their bytes
+#: instead of encoding each string to UTF-8 again (only the speed depends on this list).
+TEXT_FIELDS = frozenset(
+    {"text", "aggregated_output", "output", "delta", "result", "message", "command", "query"}
+)
 _loads = orjson.loads
-_encode = msgspec.json.Encoder().encode
+_encode_into = msgspec.json.Encoder().encode_into
+#: Each thread's buffer for the encoding that checks a batch (reused: no allocation, no
+#: growth by copies once it has the size of a batch).
+_local = threading.local()
 _Errors = (msgspec.ValidationError, msgspec.DecodeError, RecursionError, ValueError, TypeError)
 
 
@@ -64,10 +77,23 @@ def _keywords(node: dict[str, Any]) -> set[str]:
     return {k for k in node if not k.startswith("x-")} - ANNOTATIONS
 
 
-def _reader(raw: Sequence[tuple[str, tuple[type, ...] | None]]) -> Callable[[Any], None]:
-    """The ``__post_init__`` of a struct with raw fields: orjson reads each (valid UTF-8,
-    numbers in range), and a ``number`` field must hold a number."""
-    if len(raw) == 1 and raw[0][1] is None:  # the usual case: one free-form field
+def _text(value: Any, nullable: bool) -> None:
+    """A text field kept raw must hold a JSON string (or ``null`` where allowed) of valid
+    UTF-8; msgspec skipping it checked its escapes and control characters already."""
+    if value is _UNSET:
+        return
+    text = str(value, "utf-8")  # raises UnicodeDecodeError (a ValueError) if it is not
+    if text[0] != '"' and not (nullable and text == "null"):
+        raise ValueError("expected a string")
+
+
+def _reader(
+    raw: Sequence[tuple[str, tuple[type, ...] | None]], texts: Sequence[tuple[str, bool]] = ()
+) -> Callable[[Any], None]:
+    """The ``__post_init__`` of a struct with raw fields: orjson reads each free-form or
+    ``number`` one (valid UTF-8, numbers in range; a ``number`` field must hold a number),
+    and each text field is checked by :func:`_text`."""
+    if not texts and len(raw) == 1 and raw[0][1] is None:  # the usual: one free-form field
         get = attrgetter(raw[0][0])
 
         def read_one(self: Any) -> None:
@@ -76,6 +102,18 @@ def _reader(raw: Sequence[tuple[str, tuple[type, ...] | None]]) -> Callable[[Any
                 _loads(memoryview(value))
 
         return read_one
+    if not raw and len(texts) == 1:  # a text field alone (an agent message, a reasoning)
+        get_text = attrgetter(texts[0][0])
+        nullable = texts[0][1]
+
+        def text_one(self: Any) -> None:  # _text, inlined: this runs for most lines
+            value = get_text(self)
+            if value is not _UNSET:
+                text = str(value, "utf-8")
+                if text[0] != '"' and not (nullable and text == "null"):
+                    raise ValueError("expected a string")
+
+        return text_one
 
     def read(self: Any) -> None:
         for name, allowed in raw:
@@ -84,6 +122,8 @@ def _reader(raw: Sequence[tuple[str, tuple[type, ...] | None]]) -> Callable[[Any
                 parsed = _loads(memoryview(value))
                 if allowed is not None and parsed.__class__ not in allowed:
                     raise ValueError(f"expected a number, found {parsed.__class__.__name__}")
+        for name, nullable in texts:
+            _text(getattr(self, name), nullable)
 
     return read
 
@@ -222,6 +262,7 @@ class _Compiler:
         fields: list[tuple[Any, ...]] = []
         rename: dict[str, str] = {}
         raw: list[tuple[str, Any]] = []
+        texts: list[tuple[str, bool]] = []
         for index, (name, schema) in enumerate(properties.items()):
             if tag is not None and name == "type":
                 if schema.get("const") != tag or name not in required:
@@ -233,6 +274,9 @@ class _Compiler:
             if isinstance(kind, tuple):  # read by orjson after decoding (_reader)
                 raw.append((field, kind[1]))
                 kind = msgspec.Raw
+            elif name in TEXT_FIELDS and kind in (str, str | None):  # checked by _text
+                texts.append((field, kind is not str))
+                kind = msgspec.Raw
             if name in required:
                 fields.append((field, kind))
             else:
@@ -240,8 +284,8 @@ class _Compiler:
         fields.sort(key=len)  # msgspec wants the fields without a default first
         self.count += 1
         namespace: dict[str, Any] = {}
-        if raw:
-            namespace = {"__post_init__": _reader(raw)}
+        if raw or texts:
+            namespace = {"__post_init__": _reader(raw, texts)}
         # Decoded values are trees, never cycles: the garbage collector need not track them.
         options: dict[str, Any] = {"rename": rename, "gc": False}
         if tag is not None:
@@ -293,11 +337,18 @@ def _group(lines: Sequence[bytes], envelopes: bool, version: str) -> bool:
         return False
     try:
         values = list(map(decoders[envelopes].decode, lines))
-        written = len(_encode(values))
+        buffer = getattr(_local, "buffer", None)
+        if buffer is None:
+            buffer = _local.buffer = bytearray()
+        _encode_into(values, buffer)
+        written = len(buffer)
     except _Errors:
         return False
-    # "[" + the values joined by "," + "]", as long as the lines: nothing was dropped.
-    return written == sum(map(len, lines)) + len(lines) + 1
+    # "[" + the values joined by "," + "]", as long as the lines without the newline that
+    # ends them: nothing was dropped. (A newline elsewhere in a line is not taken off: such
+    # a line looks longer than its encoding and goes the other way.)
+    ends = sum(map(bytes.endswith, lines, repeat(b"\n")))
+    return written == sum(map(len, lines)) - ends + len(lines) + 1
 
 
 def accepts(lines: Sequence[bytes], version: str) -> bool:
