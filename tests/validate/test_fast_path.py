@@ -179,11 +179,21 @@ def test_a_line_msgspec_accepts_is_valid_without_issues(data: st.DataObject, ver
 
 
 @pytest.mark.parametrize("version", VERSIONS)
-def test_every_version_compiles_and_its_valid_lines_take_the_msgspec_path(version: str) -> None:
+@pytest.mark.parametrize("accent", [False, True])
+def test_every_version_compiles_and_its_valid_lines_take_the_msgspec_path(
+    version: str, accent: bool
+) -> None:
+    """``accent``: the text fields' strings get a non-ASCII letter, so the lines take the
+    decoders that keep those fields raw (``raw_texts``)."""
     assert structs.compile_version(version) is not None
+    assert structs.compile_version(version, raw_texts=True) is not None
     taken = 0
     checker = Checker(schema_version=version)
     for value in corpus():
+        if accent:
+            if _accented(value) == value:
+                continue  # no text field: an ASCII line, as without accents
+            value = _accented(value)
         raw = orjson.dumps(value)
         verdict = checker.check_line(raw, 1)
         accepted = structs.accepts([raw], version)
@@ -191,7 +201,19 @@ def test_every_version_compiles_and_its_valid_lines_take_the_msgspec_path(versio
             assert verdict.valid, raw
             assert not verdict.issues, raw
         taken += accepted
-    assert taken > 20  # the fast path is really taken (the corpus holds envelopes of each)
+    assert taken > 20  # the fast path is really taken
+
+
+def _accented(value: Any) -> Any:
+    """``value`` with "é" appended to the strings of its text fields."""
+    if isinstance(value, dict):
+        return {
+            k: v + "é" if k in structs.TEXT_FIELDS and isinstance(v, str) else _accented(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_accented(v) for v in value]
+    return value
 
 
 @pytest.mark.parametrize(

@@ -213,6 +213,7 @@ def run_tasks(
     # Built once here, inherited by forked workers: the msgspec types of the default version
     # (the rest, for lines that fail, is built in a worker when first needed).
     structs.compile_version(checker.version)
+    structs.compile_version(checker.version, raw_texts=True)
     # The checker's settings (its init fields), so the workers build the same checker.
     settings = {f.name: getattr(checker, f.name) for f in dataclasses.fields(checker) if f.init}
     with context.Pool(workers, initializer=_init_worker, initargs=(settings, keep)) as pool:

@@ -136,8 +136,9 @@ def _union(kinds: Sequence[Any]) -> Any:
 class _Compiler:
     """Compiles one version's strict documents; raises :class:`Unsupported`."""
 
-    def __init__(self, version: str) -> None:
+    def __init__(self, version: str, raw_texts: bool = False) -> None:
         self.version = version
+        self.raw_texts = raw_texts
         self.documents = schemas.strict_documents(version)
         self.done: dict[tuple[str, str], Any] = {}
         self.count = 0
@@ -274,7 +275,7 @@ class _Compiler:
             if isinstance(kind, tuple):  # read by orjson after decoding (_reader)
                 raw.append((field, kind[1]))
                 kind = msgspec.Raw
-            elif name in TEXT_FIELDS and kind in (str, str | None):  # checked by _text
+            elif self.raw_texts and name in TEXT_FIELDS and kind in (str, str | None):
                 texts.append((field, kind is not str))
                 kind = msgspec.Raw
             if name in required:
@@ -295,11 +296,15 @@ class _Compiler:
 
 
 @functools.cache
-def compile_version(version: str) -> tuple[Any, Any] | None:
+def compile_version(version: str, raw_texts: bool = False) -> tuple[Any, Any] | None:
     """Decoders for a bare line and an envelope of ``version``, or
-    ``None`` when its documents hold something :class:`_Compiler` does not translate."""
+    ``None`` when its documents hold something :class:`_Compiler` does not translate.
+
+    ``raw_texts``: the :data:`TEXT_FIELDS` stay raw, checked by :func:`_text` (for lines
+    that are not ASCII, whose strings cost most to decode and to encode again).
+    """
     try:
-        compiler = _Compiler(version)
+        compiler = _Compiler(version, raw_texts)
         entry = registry.VERSIONED_THREAD_EVENT
         event = compiler.type(compiler.documents[registry.THREAD_EVENT], registry.THREAD_EVENT)
         envelope = compiler.documents[entry]
@@ -332,11 +337,19 @@ def _group(lines: Sequence[bytes], envelopes: bool, version: str) -> bool:
         version = first[len(ENVELOPE) : first.find(b'"', len(ENVELOPE))].decode("ascii", "replace")
         if version not in schemas.known_versions():
             return False
-    decoders = compile_version(version)
-    if decoders is None:
+    plain = compile_version(version)
+    raw = compile_version(version, raw_texts=True)
+    if plain is None or raw is None:
         return False
+    ascii = list(map(bytes.isascii, lines))
     try:
-        values = list(map(decoders[envelopes].decode, lines))
+        if all(ascii):
+            values = list(map(plain[envelopes].decode, lines))
+        elif not any(ascii):
+            values = list(map(raw[envelopes].decode, lines))
+        else:
+            decode = (raw[envelopes].decode, plain[envelopes].decode)
+            values = [decode[a](line) for line, a in zip(lines, ascii, strict=True)]
         buffer = getattr(_local, "buffer", None)
         if buffer is None:
             buffer = _local.buffer = bytearray()
