@@ -124,6 +124,22 @@ def test_values_outside_the_columns_types_are_null_either_way() -> None:
     assert read.tags == ["turn.completed", "turn.started"]
 
 
+def test_a_clean_line_nested_as_deep_as_json_goes_is_read() -> None:
+    """1,021 levels of ``arguments`` (the line is 1,024 deep, JSON's limit here): deeper
+    than msgspec recurses, so the line is read with care, with the same fields."""
+    deep = b"[" * 1021 + b"]" * 1021
+    line = (
+        b'{"schema_version":"0.11.0","event":{"type":"item.started","item":{"id":"t1",'
+        b'"type":"tool_invocation","tool_name":"ls","arguments":{"a":' + deep[1:-1] + b"},"
+        b'"tool_call_id":"c1","status":"in_progress"}}}'
+    )
+    block = [b'{"type":"turn.started"}', line]
+    assert _clean(block)
+    read = fields.read(block, VERSION, {})
+    assert _as_lists(read) == _as_lists(fields.read(block, VERSION, {0: [], 1: []}))
+    assert read.arrays[6].to_pylist() == [None, "ls"]
+
+
 def test_never_read_and_unparsed_lines_are_null() -> None:
     read = fields.read([b"", b"{not json", b"[1]"], VERSION, {1: [], 2: []}, skipped={0})
     columns = [array.to_pylist() for array in read.arrays]

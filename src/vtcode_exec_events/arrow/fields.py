@@ -4,8 +4,9 @@ A clean line (the checker found no issue) is decoded by msgspec into narrow stru
 that hold only these fields: msgspec skips the rest of the line without building it,
 and whole columns are then taken with ``operator.attrgetter`` in C, with no Python step
 per line. A line with issues, or a clean one msgspec does not take (an integer beyond 64
-bits), is read with care by orjson: a value of the wrong JSON type is null, never coerced.
-Both readings agree on every clean line (a property test holds them to it).
+bits, nesting deeper than msgspec's recursion limit), is read with care by orjson: a value
+of the wrong JSON type is null, never coerced. Both readings agree on every clean line (a
+property test holds them to it).
 """
 
 from __future__ import annotations
@@ -95,7 +96,9 @@ class Line(Event, frozen=True, gc=False):
 
 
 _decode = msgspec.json.Decoder(Line).decode
-_DecodeErrors = (msgspec.ValidationError, msgspec.DecodeError)
+#: What msgspec raises for a clean line it does not take: a value beyond a column's type,
+#: or nesting deeper than its recursion limit (JSON allows 1,024 levels; orjson reads them).
+_DecodeErrors = (msgspec.ValidationError, msgspec.DecodeError, RecursionError)
 _NO_EVENT = Event()
 _TYPE = attrgetter("type")
 _THREAD = attrgetter("thread_id")
