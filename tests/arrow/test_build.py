@@ -1,4 +1,4 @@
-"""Columns built through buffers equal ``pa.array`` of the same values."""
+"""Columns built through buffers (or ``pa.array``) equal ``pa.array`` of the same values."""
 
 from __future__ import annotations
 
@@ -30,9 +30,21 @@ CASES: list[tuple[Any, pa.DataType]] = [
 def test_column_is_pa_array(case: tuple[int, list[Any]]) -> None:
     index, values = case
     kind = CASES[index][1]
-    built = build.column(values, kind)
-    built.validate(full=True)
-    assert built.equals(pa.array(values, kind))
+    for built in (build.column(values, kind), build.from_buffers(values, kind)):
+        built.validate(full=True)
+        assert built.equals(pa.array(values, kind))
+
+
+_ROW = pa.struct([("a", pa.string()), ("b", pa.int64()), ("c", pa.float64())])
+
+
+@given(st.lists(st.tuples(st.none() | _text, st.none() | st.integers(-5, 5), st.floats())))
+def test_children_are_the_columns_of_the_rows(rows: list[tuple[Any, ...]]) -> None:
+    want = [list(c) for c in zip(*rows, strict=True)] if rows else [[], [], []]
+    for columns in (build.children(rows, _ROW), build.children(rows, _ROW, buffers=True)):
+        got = [c.to_pylist() for c in columns]
+        assert [c.type for c in columns] == [f.type for f in _ROW]
+        assert str(got) == str(want)  # floats compared as written (nan != nan)
 
 
 @given(_text, st.integers(0, 50))

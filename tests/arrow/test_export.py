@@ -224,6 +224,50 @@ def test_export_progress_only_on_request_when_piped(tmp_path: Path) -> None:
     assert shown.stderr.endswith(quiet.stderr)
 
 
+#: Inputs beside a readable 15-line log, and what export says of them: their error lines
+#: (None: the reader's own message, not pinned here), the summary's counts, the exit status.
+_UNREAD = {
+    "missing": ([], ["no such file"], "15 lines (0 invalid) from 1 files", 2),
+    "two missing": ([], ["no such file", "no such file"], "15 lines (0 invalid) from 1 files", 2),
+    "empty file": ([b""], [], "15 lines (0 invalid) from 2 files", 0),
+    # a gzip member cut short: its first line is read (cut, invalid), so it is a file read
+    "truncated gzip": (
+        [gzip.compress(b'{"type":"turn.started"}\n')[:20]],
+        ["truncated gzip stream (it ends before its end-of-stream marker)"],
+        "16 lines (1 invalid) from 2 files",
+        2,
+    ),
+    # gzip's magic, then garbage: nothing can be read from it
+    "corrupt gzip": ([b"\x1f\x8bnot deflate"], [None], "15 lines (0 invalid) from 1 files", 2),
+}
+
+
+@pytest.mark.parametrize("case", _UNREAD.values(), ids=_UNREAD.keys())
+def test_export_counts_only_the_inputs_it_read(
+    tmp_path: Path, case: tuple[list[bytes], list[str | None], str, int]
+) -> None:
+    """An input that could not be read at all is an error line, not one of the files the
+    summary counts; one read in part (or empty) is a file."""
+    contents, errors, summary, status = case
+    gz = [data.startswith(b"\x1f\x8b") for data in contents]
+    others = [tmp_path / f"in{n}.jsonl{'.gz' if z else ''}" for n, z in enumerate(gz)]
+    for path, data in zip(others, contents, strict=True):
+        path.write_bytes(data)
+    others += [tmp_path / f"gone{n}.jsonl" for n in range(len(errors) - len(contents))]
+    out = tmp_path / "o.parquet"
+    done = cli("export", str(LOGS / "exec.jsonl"), *map(str, others), "-o", str(out))
+    assert done.returncode == status
+    lines = done.stderr.decode().splitlines()
+    assert lines[-1] == f"{summary} -> {out}"
+    assert len(lines) == len(errors) + 1
+    unread = [p for p in others if p.name.startswith("gone") or p.name.endswith(".gz")]
+    for line, path, message in zip(lines[:-1], unread, errors, strict=True):
+        prefix = f"vtcode-exec-events: error: {path}: "
+        assert line.startswith(prefix)
+        if message is not None:
+            assert line == prefix + message
+
+
 def _issues(rows: list[dict[str, Any]], file: str) -> list[dict[str, Any]]:
     """The rows' issues as validate's JSON report lists them."""
     keys = ("pointer", "message", "kind", "severity")

@@ -47,7 +47,7 @@ def test_export_escapes_file_names_on_stderr(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.decode() == (
         f"vtcode-exec-events: error: {visible(str(missing))}: no such file\n"
-        f"3 lines (1 invalid) from 2 files -> {visible(str(out))}\n"
+        f"3 lines (1 invalid) from 1 files -> {visible(str(out))}\n"
     )
     assert out.is_file()
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -55,7 +56,7 @@ def _table_issues(table: pa.Table) -> list[tuple[Any, ...]]:
 def test_table_agrees_with_validate(path: Path, strict: bool) -> None:
     table = _table(path, strict)
     result, issues = _validate(path, strict)
-    lines = table.filter(pa.compute.is_valid(table.column("line")))
+    lines = table.filter(pc.is_valid(table.column("line")))
     assert lines.column("line").to_pylist() == list(range(1, result.lines + 1))
     assert lines.num_rows == result.lines
     assert sum(lines.column("valid").to_pylist()) == result.valid

@@ -1,27 +1,34 @@
-"""Arrow arrays from Python lists through buffers, so pandas is never imported.
+"""Arrow arrays from Python lists, without making pyarrow import pandas.
 
-``pa.array`` of Python objects asks pyarrow's pandas shim whether the input is a pandas
-object, which imports pandas (about a second on a cold start) wherever it is installed
-(Ray installs it). The events table's columns are built here instead, with
-``pa.Array.from_buffers``: strings, binary, int64, float64, bool, and the ``issues``
-list of structs; ``None`` is null.
+``pa.array`` of Python objects converts in C (several times faster than anything built
+from Python), but when numpy is present it first asks pyarrow's pandas shim whether the
+input is a pandas object, which imports pandas (about a second on a cold start) wherever
+it is installed (Ray installs it). So :func:`column` calls ``pa.array`` only where that
+costs nothing: numpy absent (``export`` keeps it out of its process), pandas already
+imported (Ray's workers) or not installed; elsewhere it builds the array from buffers
+(:func:`from_buffers`): strings, binary, int64, float64, bool, and the ``issues`` list of
+structs; ``None`` is null.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from array import array
 from collections.abc import Iterable, Sequence
+from functools import cache
 from itertools import accumulate
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
-__all__ = ["binary", "column", "repeat"]
+__all__ = ["binary", "children", "column", "from_buffers", "repeat"]
 
 
 def _bits(flags: Sequence[bool]) -> pa.Buffer:
     """An Arrow bitmap of ``flags`` (bytes of 0/1 cast to bool, in C)."""
+    import pyarrow.compute as pc  # only here: importing it costs about what pyarrow does
+
     ones = pa.Array.from_buffers(pa.uint8(), len(flags), [None, pa.py_buffer(bytes(flags))])
     return pc.cast(ones, pa.bool_()).buffers()[1]
 
@@ -56,9 +63,38 @@ def repeat(value: Any, n: int, type: pa.DataType) -> pa.Array:
     return pa.repeat(column([value], type)[0], n)
 
 
+@cache
+def _pandas_installed() -> bool:
+    return importlib.util.find_spec("pandas") is not None
+
+
+def direct() -> bool:
+    """Whether ``pa.array`` converts Python values here without importing pandas."""
+    return sys.modules.get("numpy") is None or "pandas" in sys.modules or not _pandas_installed()
+
+
 def column(values: Sequence[Any], type: pa.DataType) -> pa.Array:
     """``values`` as an array of ``type`` (string, binary, int64, float64, bool, or a list
-    of a struct of such), without pandas."""
+    of a struct of such), without importing pandas."""
+    if direct():
+        return pa.array(values, type)
+    return from_buffers(values, type)
+
+
+def children(
+    rows: Sequence[tuple[Any, ...]], type: pa.StructType, *, buffers: bool = False
+) -> list[pa.Array]:
+    """The columns of ``rows`` (tuples in the order of the fields of ``type``), one array
+    per field (``buffers``: built as :func:`from_buffers` builds them, wherever it runs)."""
+    if not buffers and direct():
+        struct = pa.array(rows, type)
+        return [struct.field(i) for i in range(type.num_fields)]
+    columns = list(zip(*rows, strict=True)) if rows else [()] * type.num_fields
+    return [from_buffers(c, f.type) for c, f in zip(columns, type, strict=True)]
+
+
+def from_buffers(values: Sequence[Any], type: pa.DataType) -> pa.Array:
+    """:func:`column` through Arrow buffers (slower, but never near pandas)."""
     n = len(values)
     validity, nulls = _validity(values)
     if nulls == n and n:
@@ -78,7 +114,7 @@ def column(values: Sequence[Any], type: pa.DataType) -> pa.Array:
     if pa.types.is_list(type) and pa.types.is_struct(type.value_type):
         items = [item for v in values if v is not None for item in v]
         fields = list(type.value_type)
-        children = [column([item[f.name] for item in items], f.type) for f in fields]
+        children = [from_buffers([item[f.name] for item in items], f.type) for f in fields]
         struct = pa.StructArray.from_arrays(children, fields=fields)
         sizes = [0 if v is None else len(v) for v in values]
         buffers = [validity, _offsets(sizes)]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from vtcode_exec_events.arrow import sources, writers
 from vtcode_exec_events.validate import Checker
@@ -25,7 +24,9 @@ class Failure:
 
 @dataclass
 class Tally:
-    """What an export wrote: rows (lines read), invalid lines, files, unreadable inputs."""
+    """What an export wrote: rows (lines read), invalid lines, files read (an input that
+    could not be read at all, its only row an ``io`` row, is a failure, not a file),
+    unreadable inputs."""
 
     rows: int = 0
     lines: int = 0
@@ -36,15 +37,24 @@ class Tally:
     def count(self, batch: pa.RecordBatch) -> None:
         """Fold one batch of events rows in (file-error rows are failures, not lines)."""
         self.rows += batch.num_rows
-        lines = batch.column("line")
-        broken = lines.null_count
+        broken = batch.column("line").null_count
         self.lines += batch.num_rows - broken
-        self.invalid += batch.num_rows - broken - (pc.sum(batch.column("valid")).as_py() or 0)
+        self.invalid += batch.column("valid").false_count - broken
         if broken:
-            for row in (
-                batch.filter(pc.is_null(lines)).select(["file", "error_message"]).to_pylist()
-            ):
-                self.failures.append(Failure(row["file"], row["error_message"]))
+            rows = batch.select(["line", "file", "error_message"]).to_pylist()
+            for row in rows:
+                if row["line"] is None:
+                    self.failures.append(Failure(row["file"], row["error_message"]))
+
+    def file(self, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        """One input's batches, folded in as they pass; the input counts as a file read
+        unless its rows are only the failure of an input that could not be read."""
+        lines, failures = self.lines, len(self.failures)
+        for batch in batches:
+            self.count(batch)
+            yield batch
+        if self.lines > lines or len(self.failures) == failures:
+            self.files += 1
 
 
 def local_batches(
@@ -58,10 +68,7 @@ def local_batches(
         if isinstance(found, sources.SourceError):
             tally.failures.append(Failure("", str(found)))
             continue
-        tally.files += 1
-        for batch in sources.file_batches(found, checker, progress):
-            tally.count(batch)
-            yield batch
+        yield from tally.file(sources.file_batches(found, checker, progress))
 
 
 def export(

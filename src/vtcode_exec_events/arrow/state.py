@@ -8,10 +8,10 @@ thread from 0, set from a ``turn.started`` up to and including its ``turn.comple
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from vtcode_exec_events.arrow import build
 
@@ -19,6 +19,10 @@ __all__ = ["ThreadState"]
 
 _S = pa.string()
 _I = pa.int64()
+#: The tags that move the state (other ``thread.*`` and ``turn.*`` events do not).
+_MOVING = frozenset(
+    ("thread.started", "turn.started", "turn.completed", "turn.failed", "thread.completed")
+)
 
 
 class ThreadState:
@@ -29,19 +33,25 @@ class ThreadState:
         self.turns = 0
         self.turn: int | None = None
 
-    def walk(self, valid: pa.Array, tags: pa.Array, own: pa.Array) -> tuple[pa.Array, pa.Array]:
-        """``thread_id`` and ``turn_index`` per line; valid lines move the state.
+    def walk(
+        self,
+        valid: Sequence[bool] | None,
+        tags: Sequence[str | None],
+        own: Sequence[str | None],
+    ) -> tuple[pa.Array, pa.Array]:
+        """``thread_id`` and ``turn_index`` per line (``tags`` and ``own`` thread ids of
+        the lines; ``valid`` None: every line is); valid lines move the state.
 
-        Only ``thread.*`` and ``turn.*`` lines can move it: they are found in one pass of
-        Arrow, walked here, and the state between them fills runs of lines.
+        Only the lines whose tag can move it are walked one by one; the state between
+        them fills runs of lines.
         """
         n = len(tags)
         if not n:
             return build.column([], _S), build.column([], _I)
-        moving = pc.and_(
-            valid, pc.or_(pc.starts_with(tags, "thread."), pc.starts_with(tags, "turn."))
-        )
-        where = pc.indices_nonzero(moving)
+        moving = _MOVING
+        where = [i for i, tag in enumerate(tags) if tag in moving]
+        if valid is not None:
+            where = [i for i in where if valid[i]]
         thread, turn, count = self.thread_id, self.turn, self.turns
         ends: list[int] = []
         threads: list[str | None] = []
@@ -53,25 +63,20 @@ class ThreadState:
                 threads.append(thread)
                 turns.append(turn)
 
-        events = zip(
-            where.to_pylist(),
-            tags.take(where).to_pylist(),
-            own.take(where).to_pylist(),
-            strict=True,
-        )
-        for index, tag, mine in events:
+        for index in where:
+            tag = tags[index]
             if tag == "thread.started":
                 run(index, thread, turn)
-                thread, turn, count = mine, None, 0
+                thread, turn, count = own[index], None, 0
             elif tag == "turn.started":
                 run(index, thread, turn)
                 turn, count = count, count + 1
             elif tag in ("turn.completed", "turn.failed"):
                 run(index + 1, thread, turn)
                 turn = None
-            elif tag == "thread.completed":
+            else:  # thread.completed
                 run(index, thread, turn)
-                run(index + 1, mine or thread, turn)
+                run(index + 1, own[index] or thread, turn)
                 turn = None
         run(n, thread, turn)
         self.thread_id, self.turn, self.turns = thread, turn, count
@@ -82,11 +87,9 @@ def _runs(ends: list[int], values: list[Any], type: pa.DataType) -> pa.Array:
     """The values repeated over runs of lines that end (exclusive) at ``ends``."""
     if len(ends) == 1:
         return build.repeat(values[0], ends[0], type)
-    # from_buffers, not RunEndEncodedArray.from_arrays: that one imports pandas.
-    encoded = pa.Array.from_buffers(
-        pa.run_end_encoded(_I, type),
-        ends[-1],
-        [None],
-        children=[build.column(ends, _I), build.column(values, type)],
-    )
-    return pc.run_end_decode(encoded)
+    out: list[Any] = []
+    start = 0
+    for end, value in zip(ends, values, strict=True):
+        out += [value] * (end - start)
+        start = end
+    return build.column(out, type)

@@ -120,10 +120,15 @@ def _plan(
         if isinstance(found, sources.SourceError):
             tally.failures.append(local.Failure("", str(found)))
             continue
-        tally.files += 1
         if found.fs is None and not os.path.isfile(found.path):
-            here.extend(sources.file_batches(found, checker))
+            rows = list(sources.file_batches(found, checker))
+            here.extend(rows)
+            read = local.Tally()  # the file counts as the local engine counts it
+            for _ in read.file(rows):
+                pass
+            tally.files += read.files
         else:
+            tally.files += 1
             remote.append(found)
     filesystems = {type(s.fs).__name__ for s in remote if s.fs is not None}
     if len(filesystems) > 1 or (filesystems and any(s.fs is None for s in remote)):
