@@ -36,7 +36,10 @@ __all__ = [
 ]
 
 FORMATS = ("parquet", "arrow", "ndjson")
-ROW_GROUP_ROWS = 1 << 16
+#: Rows per Parquet row group. The last row group is compressed after the last line is
+#: read, while nothing else runs: a small one keeps that serial tail short (with 65,536 rows
+#: the export waited about 0.16 s per 100k events for it; with 16,384, 0.05 s).
+ROW_GROUP_ROWS = 1 << 14
 ROW_GROUP_BYTES = 64 << 20
 #: Rows per file of a Parquet dataset (a folder).
 FILE_ROWS = 1 << 22
@@ -205,7 +208,7 @@ def _write_dataset(
         basename_template="part-{i}.parquet",
         max_rows_per_file=FILE_ROWS,
         max_rows_per_group=ROW_GROUP_ROWS,
-        min_rows_per_group=min(ROW_GROUP_ROWS, 1 << 14),
+        min_rows_per_group=ROW_GROUP_ROWS,
         existing_data_behavior="overwrite_or_ignore",
         preserve_order=True,
         use_threads=True,
