@@ -338,18 +338,22 @@ def _group(lines: Sequence[bytes], envelopes: bool, version: str) -> bool:
         if version not in schemas.known_versions():
             return False
     plain = compile_version(version)
-    raw = compile_version(version, raw_texts=True)
-    if plain is None or raw is None:
+    if plain is None:
         return False
     ascii = list(map(bytes.isascii, lines))
     try:
         if all(ascii):
             values = list(map(plain[envelopes].decode, lines))
-        elif not any(ascii):
-            values = list(map(raw[envelopes].decode, lines))
         else:
-            decode = (raw[envelopes].decode, plain[envelopes].decode)
-            values = [decode[a](line) for line, a in zip(lines, ascii, strict=True)]
+            # Compiled when a line that is not ASCII first needs them (start-up stays short).
+            raw = compile_version(version, raw_texts=True)
+            if raw is None:
+                return False
+            if not any(ascii):
+                values = list(map(raw[envelopes].decode, lines))
+            else:
+                decode = (raw[envelopes].decode, plain[envelopes].decode)
+                values = [decode[a](line) for line, a in zip(lines, ascii, strict=True)]
         buffer = getattr(_local, "buffer", None)
         if buffer is None:
             buffer = _local.buffer = bytearray()
