@@ -174,3 +174,56 @@ def test_every_batch_falling_back_is_counted_line_by_line(tmp_path: Path, count:
     (group,) = report["groups"]
     assert (group["pointer"], group["count"]) == ("/thread_id", count)
     assert group["message"] == 'duplicate field "thread_id": VT Code\'s decoder rejects the line'
+
+
+def _message(text: bytes, kind: bytes = b"agent_message", field: bytes = b"text") -> bytes:
+    return (
+        b'{"type":"item.completed","item":{"id":"m","type":"'
+        + kind
+        + b'","'
+        + field
+        + b'":'
+        + text
+        + b"}}"
+    )
+
+
+#: Lines that are not ASCII take the decoders that keep text fields raw (``raw_texts``):
+#: huge, broken, deep or mistyped text there, each judged as the precise path judges it.
+RAW_TEXTS = [
+    _message(b'"' + "é✓日".encode() * 4_000_000 + b'"'),  # 36 MB of valid text
+    _message(b'"' + "é".encode() * 10_000_000 + b'\xff"'),  # invalid UTF-8 at its end
+    _message(b'"' + "é".encode() * 10_000_000 + b'\xed\xa0\x80"'),  # an encoded surrogate
+    _message(b'"\xc3\xa9\\ud800"'),  # a lone surrogate escape
+    _message(b"[" * 100_000 + b'"\xc3\xa9"' + b"]" * 100_000),  # deep, and not a string
+    _message(b'{"\xc3\xa9":1}'),
+    _message(b"null"),  # text is not nullable
+    _message(b"null", b"mcp_tool_call", b"result").replace(
+        b'"result"', b'"tool_name":"t\xc3\xa9","arguments":{},"status":"completed","result"'
+    ),
+]
+
+
+def test_text_fields_kept_raw_are_judged_as_the_precise_path_in_bounded_memory(
+    tmp_path: Path,
+) -> None:
+    """Each line alone in its file, so it is its own msgspec batch: a line the raw-text
+    decoders took wrongly would be reported valid."""
+    paths = []
+    for n, raw in enumerate(RAW_TEXTS):
+        paths.append(tmp_path / f"text-{n}.jsonl")
+        paths[-1].write_bytes(raw + b"\n")
+    checker = Checker()
+    expected = [
+        (str(path), i.kind, i.pointer, i.message)
+        for path, raw in zip(paths, RAW_TEXTS, strict=True)
+        for i in checker.check_line(raw, 1).issues
+    ]
+    assert len({path for path, *_ in expected}) == 6  # the first and last lines are valid
+    for jobs in ("1", "2"):
+        report = _run(
+            "validate", "--format", "json", "--jobs", jobs, *map(str, paths), memory=2 * GIB
+        )
+        got = [(e["file"], e["kind"], e["pointer"], e["message"]) for e in report["errors"]]
+        assert got == expected
+        assert (report["lines"], report["invalid"]) == (len(RAW_TEXTS), 6)
