@@ -106,12 +106,8 @@ def _reader(
         get_text = attrgetter(texts[0][0])
         nullable = texts[0][1]
 
-        def text_one(self: Any) -> None:  # _text, inlined: this runs for most lines
-            value = get_text(self)
-            if value is not _UNSET:
-                text = str(value, "utf-8")
-                if text[0] != '"' and not (nullable and text == "null"):
-                    raise ValueError("expected a string")
+        def text_one(self: Any) -> None:
+            _text(get_text(self), nullable)
 
         return text_one
 
