@@ -50,3 +50,15 @@ def test_children_are_the_columns_of_the_rows(rows: list[tuple[Any, ...]]) -> No
 @given(_text, st.integers(0, 50))
 def test_repeat(value: str, n: int) -> None:
     assert build.repeat(value, n, pa.string()).equals(pa.array([value] * n, pa.string()))
+
+
+_line = st.lists(st.sampled_from([b"\n", b"a", b"{}", b"\xff", b"\r"]), max_size=6).map(b"".join)
+
+
+@given(st.lists(_line, max_size=30))
+def test_binary_is_the_lines_without_their_final_newline(lines: list[bytes]) -> None:
+    # Lines as the reader hands them over (each ends in its newline but the last) and as
+    # a caller may (a newline inside a value stays: only a final one is taken off).
+    built = build.binary(lines)
+    built.validate(full=True)
+    assert built.to_pylist() == [line.removesuffix(b"\n") for line in lines]

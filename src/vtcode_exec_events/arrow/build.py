@@ -18,6 +18,8 @@ from array import array
 from collections.abc import Iterable, Sequence
 from functools import cache
 from itertools import accumulate
+from itertools import repeat as repeat_
+from operator import sub
 from typing import Any
 
 import pyarrow as pa
@@ -52,10 +54,23 @@ def _variable(
     return pa.Array.from_buffers(type, len(raw), buffers, null_count=nulls), data
 
 
-def binary(values: Sequence[bytes]) -> tuple[pa.Array, bytes]:
-    """``values`` (none null) as a binary array, and its bytes end to end (one buffer,
-    shared with the array: no copy)."""
-    return _variable(pa.binary(), values, None, 0)
+def binary(values: Sequence[bytes]) -> pa.Array:
+    """``values`` (none null) as a binary array, each without the newline it may end in
+    (one copy of the bytes, in C, when newlines are only at the ends of values)."""
+    data = b"".join(values)
+    count = data.count(b"\n")
+    sizes: Iterable[int] = map(len, values)
+    if count:
+        ends = list(map(bytes.endswith, values, repeat_(b"\n")))
+        if sum(ends) == count:  # newlines only at the ends: take them all out at once
+            data = data.replace(b"\n", b"")
+            sizes = map(sub, map(len, values), ends)
+        else:
+            own = [value.removesuffix(b"\n") for value in values]
+            data = b"".join(own)
+            sizes = map(len, own)
+    buffers = [None, _offsets(sizes), pa.py_buffer(data)]
+    return pa.Array.from_buffers(pa.binary(), len(values), buffers, null_count=0)
 
 
 def repeat(value: Any, n: int, type: pa.DataType) -> pa.Array:

@@ -196,7 +196,8 @@ def _batches(
 ) -> Iterator[pa.RecordBatch]:
     seen = 0
     try:
-        for block in reader.blocks(opened, max_line=table.checker.max_line):
+        lines = reader.blocks(opened, max_line=table.checker.max_line, newlines=True)
+        for block in lines:
             yield table.batch(
                 block.lines,
                 unterminated=block.unterminated,

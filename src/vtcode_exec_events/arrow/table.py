@@ -53,11 +53,6 @@ class EventTable:
         over-long line's ``raw`` is null (its bytes were never held).
         """
         first = self.next_line
-        own = lines
-        raws, data = build.binary(own)
-        if b"\n" in data:  # a caller's lines may end in their newline: not part of the line
-            own = [line.removesuffix(b"\n") for line in own]
-            raws = build.binary(own)[0]
         found = self.checker.check_lines(
             lines, first, self.file, unterminated=unterminated, broken=broken, oversize=oversize
         )
@@ -67,9 +62,13 @@ class EventTable:
         self.next_line += len(lines)
         skipped = {index for index, _ in oversize}
         if skipped:
-            kept = [None if i in skipped else line for i, line in enumerate(own)]
+            kept = [
+                None if i in skipped else line.removesuffix(b"\n") for i, line in enumerate(lines)
+            ]
             raws = build.column(kept, pa.binary())
-        return self._rows(own, raws, first, by_line, skipped)
+        else:
+            raws = build.binary(lines)
+        return self._rows(lines, raws, first, by_line, skipped)
 
     def failure(self, message: str) -> pa.RecordBatch:
         """A row saying the file could not be read to its end (``line`` null, kind ``io``)."""
