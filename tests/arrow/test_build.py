@@ -62,3 +62,15 @@ def test_binary_is_the_lines_without_their_final_newline(lines: list[bytes]) -> 
     built = build.binary(lines)
     built.validate(full=True)
     assert built.to_pylist() == [line.removesuffix(b"\n") for line in lines]
+
+
+@given(st.lists(_line.map(lambda line: line.replace(b"\n", b"")), max_size=30), st.booleans())
+def test_binary_of_lines_as_the_reader_hands_them_over(bodies: list[bytes], open_end: bool) -> None:
+    # Every line ends in its newline, but the input's last line may not.
+    lines = [body + b"\n" for body in bodies]
+    if lines and open_end:
+        lines[-1] = bodies[-1]
+    built = build.binary(lines, ended=True)
+    built.validate(full=True)
+    assert built.to_pylist() == bodies
+    assert build.binary(lines).equals(built)

@@ -203,6 +203,7 @@ def _batches(
                 unterminated=block.unterminated,
                 broken=block.broken,
                 oversize=block.oversize,
+                ended=True,
             )
             if progress is not None:
                 now = opened.consumed()

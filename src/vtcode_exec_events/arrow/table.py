@@ -45,12 +45,14 @@ class EventTable:
         unterminated: bool = False,
         broken: bool = False,
         oversize: Sequence[tuple[int, int]] = (),
+        ended: bool = False,
     ) -> pa.RecordBatch:
         """The rows of the next ``lines`` (a trailing newline on a line is ignored).
 
         ``unterminated``, ``broken`` and ``oversize`` say how the input ended and which
         lines were too long to read, as :meth:`Checker.check_lines` takes them; an
-        over-long line's ``raw`` is null (its bytes were never held).
+        over-long line's ``raw`` is null (its bytes were never held). ``ended``: the lines
+        are as ``reader.blocks(newlines=True)`` hands them over (:func:`build.binary`).
         """
         first = self.next_line
         found = self.checker.check_lines(
@@ -67,7 +69,7 @@ class EventTable:
             ]
             raws = build.column(kept, pa.binary())
         else:
-            raws = build.binary(lines)
+            raws = build.binary(lines, ended=ended)
         return self._rows(lines, raws, first, by_line, skipped)
 
     def failure(self, message: str) -> pa.RecordBatch:
