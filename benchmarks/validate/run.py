@@ -13,7 +13,9 @@ Reports events per second and the ratios that matter: validator time / floor tim
 process; target <= 1.5) and the speed-up of 2 processes over 1 (target >= 1.7). Before
 those, the same ratios for whole processes as users run them (an orjson loop in
 ``python -c`` against ``vtcode-exec-events validate --jobs 1|2``, start-up included;
-median and min-max over the rounds) and the start-up time on a one-line file.
+median and min-max over the rounds), the start-up time on a one-line file, and what two
+processes gain on this machine at best: two floor processes side by side, each on half
+of the log, against one floor on all of it.
 
     python benchmarks/validate/run.py [--events 300000] [--repeat 5] [--json OUT]
         [--whole-process-only] [--baseline OTHER/src]
@@ -163,6 +165,33 @@ def _process(command: list[str], source: Path | None = None) -> tuple[float, flo
     return wall, cpu
 
 
+def _side_by_side(commands: list[list[str]]) -> tuple[float, float]:
+    """Wall and CPU seconds of fresh processes started together, until the last ends."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    running = [
+        subprocess.Popen(c, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        for c in commands
+    ]
+    for process in running:
+        process.wait()
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+
+
+def _halves(log: Path) -> list[Path]:
+    """``log`` cut in two at the newline nearest its middle (written once, beside it)."""
+    parts = [log.with_name(f"{log.stem}-half-{i}.jsonl") for i in (0, 1)]
+    if not all(p.exists() for p in parts):
+        data = log.read_bytes()
+        cut = data.index(b"\n", len(data) // 2) + 1
+        parts[0].write_bytes(data[:cut])
+        parts[1].write_bytes(data[cut:])
+    return parts
+
+
 def _spread(values: list[float]) -> dict[str, float]:
     return {
         "median": round(statistics.median(values), 4),
@@ -184,7 +213,7 @@ def whole_process(
     if baseline is not None:
         sides.append(("baseline_", baseline))
     keys = ("jobs_1", "jobs_2", "start_validate")
-    runs: dict[str, list[float]] = {"floor": [], "start_floor": []}
+    runs: dict[str, list[float]] = {"floor": [], "floor_halves": [], "start_floor": []}
     runs.update({prefix + k: [] for prefix, _ in sides for k in keys})
     cpu: dict[str, list[float]] = {k: [] for k in runs}
     floor = [sys.executable, "-c", FLOOR_SCRIPT]
@@ -194,8 +223,13 @@ def whole_process(
         runs[key].append(wall)
         cpu[key].append(used)
 
+    halves = _halves(log)
     for _ in range(repeat):
         record("floor", [*floor, str(log)])
+        # What two processes gain on this machine at best: two floors, a half each.
+        wall, used = _side_by_side([[*floor, str(half)] for half in halves])
+        runs["floor_halves"].append(wall)
+        cpu["floor_halves"].append(used)
         record("start_floor", [*floor, str(one_line)])
         for prefix, source in sides:
             for key, command in (
@@ -211,16 +245,21 @@ def whole_process(
             a / b for a, b in zip(runs[prefix + "jobs_1"], runs[prefix + "jobs_2"], strict=True)
         ]
         cpu_ratio = [v / f for v, f in zip(cpu[prefix + "jobs_1"], cpu["floor"], strict=True)]
+        floor_speedup = [a / b for a, b in zip(runs["floor"], runs["floor_halves"], strict=True)]
+        names = ("floor", "floor_halves", *keys, "start_floor")
         figures = {
-            "seconds": {
-                k: _spread(runs[prefix + k] if k in keys else runs[k])
-                for k in ("floor", *keys, "start_floor")
-            },
+            "seconds": {k: _spread(runs[prefix + k] if k in keys else runs[k]) for k in names},
             # CPU seconds (the workers' included): what a busy machine distorts least.
-            "cpu_seconds": {
-                k: _spread(cpu[prefix + k] if k in keys else cpu[k])
-                for k in ("floor", *keys, "start_floor")
-            },
+            "cpu_seconds": {k: _spread(cpu[prefix + k] if k in keys else cpu[k]) for k in names},
+            "floor_speedup_2_processes": _spread(floor_speedup),
+            "speedup_over_floor_speedup": _spread(
+                [
+                    a / b / f
+                    for a, b, f in zip(
+                        runs[prefix + "jobs_1"], runs[prefix + "jobs_2"], floor_speedup, strict=True
+                    )
+                ]
+            ),
             "ratio_1_process": _spread(ratio),
             "cpu_ratio_1_process": _spread(cpu_ratio),
             "speedup_2_processes": _spread(speedup),
@@ -359,6 +398,7 @@ def _print_whole(whole: dict[str, Any], repeat: int, load: list[float]) -> None:
     print(f"whole processes, {repeat} rounds (median [min-max]); load average {load[0]}")
     for key, label in (
         ("floor", "orjson.loads floor, whole process"),
+        ("floor_halves", "two floors side by side, half the log each"),
         ("jobs_1", "validate --jobs 1"),
         ("jobs_2", "validate --jobs 2"),
         ("start_floor", "start-up: floor on a one-line file"),
@@ -373,6 +413,8 @@ def _print_whole(whole: dict[str, Any], repeat: int, load: list[float]) -> None:
         ("ratio_1_process", "validate --jobs 1 / floor (target <= 1.5)"),
         ("cpu_ratio_1_process", "the same in CPU seconds"),
         ("speedup_2_processes", "--jobs 2 speed-up over --jobs 1 (target >= 1.7)"),
+        ("floor_speedup_2_processes", "the floor's own speed-up on two processes"),
+        ("speedup_over_floor_speedup", "--jobs 2 speed-up / the floor's"),
     ):
         row = whole[key]
         print(f"  {label:52} {row['median']:.3f} [{row['min']:.3f}-{row['max']:.3f}]")
