@@ -7,6 +7,7 @@ import resource
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 LOGS = ROOT / "examples" / "logs"
@@ -39,6 +40,17 @@ def cli(
         cwd=cwd,
         env={**os.environ, **(env or {})},
         check=False,
+    )
+
+
+def spawn(*args: str, stdout: Any, memory: int = 2 << 30) -> subprocess.Popen[bytes]:
+    """``vtcode-exec-events ARGS`` started in a subprocess capped in address space, its
+    standard output ``stdout``, its standard error a pipe (use it as a context manager)."""
+    return subprocess.Popen(
+        [sys.executable, "-c", "from vtcode_exec_events.cli import main; main()", *args],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        preexec_fn=_limit(memory),
     )
 
 

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import os
 import re
+import signal
+import subprocess
 import threading
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.arrow.conftest import cli
+from tests.arrow.conftest import LOGS, cli, spawn
 from vtcode_exec_events.text import visible
 
 pytest.importorskip("pyarrow")
@@ -112,3 +116,59 @@ def test_export_of_an_endless_fifo_ends_with_a_clear_error(tmp_path: Path) -> No
     )
     assert found, result.stderr
     assert int(found.group(1)) > 16 * (1 << 20)
+
+
+def _export_to_stdout(tmp_path: Path, fmt: str, stdout: Any) -> subprocess.Popen[bytes]:
+    """``export LOG --format FMT -o -`` on an 8 MB log, in a subprocess capped at 2 GiB."""
+    log = tmp_path / "big.jsonl"
+    one = (LOGS / "exec.jsonl").read_bytes()
+    log.write_bytes(one * ((8 << 20) // len(one)))
+    return spawn("export", str(log), "--format", fmt, "-o", "-", stdout=stdout)
+
+
+@pytest.mark.parametrize("fmt", ["arrow", "ndjson"])
+def test_ctrl_c_ends_an_export_whose_output_is_not_read(tmp_path: Path, fmt: str) -> None:
+    """Standard output is a pipe nobody reads: the writer blocks on it. Ctrl-C still ends
+    the command at once, exit 130, one line, no traceback (it used to hang for Arrow IPC)."""
+    with _export_to_stdout(tmp_path, fmt, subprocess.PIPE) as process:
+        time.sleep(2)  # started, and blocked once the pipe and the output buffer are full
+        process.send_signal(signal.SIGINT)
+        assert process.stderr is not None
+        try:
+            process.wait(timeout=15)  # stdout is still not read
+        finally:
+            process.kill()
+        err = process.stderr.read()
+    assert process.returncode == 130, err
+    assert err.decode().splitlines() == ["interrupted"]
+
+
+@pytest.mark.parametrize("fmt", ["arrow", "ndjson"])
+def test_export_to_a_reader_that_leaves_stops_quietly(tmp_path: Path, fmt: str) -> None:
+    """``export ... -o - | head -c 10``: exit 1, nothing on stderr, bounded."""
+    with _export_to_stdout(tmp_path, fmt, subprocess.PIPE) as process:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        assert len(process.stdout.read(10)) == 10
+        process.stdout.close()
+        try:
+            process.wait(timeout=60)
+        finally:
+            process.kill()
+        err = process.stderr.read()
+    assert process.returncode == 1
+    assert err == b""
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("fmt", ["arrow", "ndjson"])
+def test_export_to_a_full_standard_output_is_one_line(tmp_path: Path, fmt: str) -> None:
+    with open("/dev/full", "wb") as full, _export_to_stdout(tmp_path, fmt, full) as process:
+        try:
+            _, err = process.communicate(timeout=60)
+        finally:
+            process.kill()
+    assert process.returncode == 2
+    assert err.decode().splitlines() == [
+        "vtcode-exec-events: error: -: [Errno 28] No space left on device"
+    ]

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -21,7 +23,7 @@ if TYPE_CHECKING:  # rich is imported when a console is made (start-up of other 
 
 from vtcode_exec_events.text import visible
 
-__all__ = ["Section", "console", "error", "reader_may_leave", "render"]
+__all__ = ["Section", "console", "ends_on_interrupt", "error", "reader_may_leave", "render"]
 
 
 @dataclass
@@ -58,6 +60,41 @@ def reader_may_leave() -> Iterator[None]:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(1)
+
+
+#: Seconds a command may take to end after Ctrl-C before it is ended at once.
+GRACE = 2.0
+
+
+@contextlib.contextmanager
+def ends_on_interrupt(grace: float = GRACE) -> Iterator[None]:
+    """Ctrl-C ends the command within ``grace`` seconds, exit 130, whatever its threads do.
+
+    The interrupt is raised as usual (the command cleans up and says ``interrupted``); but
+    a thread blocked on an output nobody reads (``export -o - | stalled``) would keep the
+    process alive, and closing that output would block too. So the first Ctrl-C also starts
+    a timer that, if the process is still running ``grace`` seconds later, says
+    ``interrupted`` and ends it without cleaning up. Only in the main thread (signals).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def end() -> None:
+        os.write(2, b"interrupted\n")
+        os._exit(130)
+
+    def interrupt(signum: int, frame: object) -> None:
+        timer = threading.Timer(grace, end)
+        timer.daemon = True
+        timer.start()
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def console() -> Console:

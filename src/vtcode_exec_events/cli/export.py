@@ -17,7 +17,7 @@ from vtcode_exec_events.cli._options import (
     jobs_option,
     max_line_option,
 )
-from vtcode_exec_events.cli._output import reader_may_leave
+from vtcode_exec_events.cli._output import ends_on_interrupt, reader_may_leave
 from vtcode_exec_events.cli._progress import byte_progress, progress_option
 from vtcode_exec_events.text import visible
 from vtcode_exec_events.validate import Issue, Summary
@@ -189,7 +189,11 @@ def command(
                 s.size for s in sources.expand(list(paths)) if isinstance(s, sources.Source)
             )
             gc.freeze()  # what start-up built lives on: the collector skips it (3% less work)
-            with reader_may_leave(), byte_progress("exporting", total, progress) as advance:
+            with (
+                ends_on_interrupt(),
+                reader_may_leave(),
+                byte_progress("exporting", total, progress) as advance,
+            ):
                 tally = export.export(list(paths), out, progress=advance, **options)
     except UnknownSchemaVersion as exc:
         raise click.BadParameter(str(exc), param_hint="--schema-version") from None
