@@ -145,7 +145,12 @@ VALIDATE = [sys.executable, "-c", "from vtcode_exec_events.cli import main; main
 
 def _process(command: list[str], source: Path | None = None) -> tuple[float, float]:
     """Wall and CPU seconds (user + system, its worker processes included) of one fresh
-    process, start-up included (its output discarded).
+    process, start-up included (its output discarded); see :func:`_side_by_side`."""
+    return _side_by_side([command], source)
+
+
+def _side_by_side(commands: list[list[str]], source: Path | None = None) -> tuple[float, float]:
+    """Wall and CPU seconds of fresh processes started together, until the last ends.
 
     Bytecode is written and read as in an installed package (``PYTHONDONTWRITEBYTECODE``
     is dropped: with it, every start compiles the package from source). ``source``: run
@@ -154,20 +159,6 @@ def _process(command: list[str], source: Path | None = None) -> tuple[float, flo
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     if source is not None:
         env["PYTHONPATH"] = str(source)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    subprocess.run(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=env
-    )
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-    return wall, cpu
-
-
-def _side_by_side(commands: list[list[str]]) -> tuple[float, float]:
-    """Wall and CPU seconds of fresh processes started together, until the last ends."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     running = [

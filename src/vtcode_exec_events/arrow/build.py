@@ -67,25 +67,11 @@ def binary(values: Sequence[bytes], *, ended: bool = False) -> pa.Array:
         if not values[-1].endswith(b"\n"):
             ends[-1] += 1
         if ends[-1] == len(data):  # else not as promised: the general way below
-            return _binary(data, pa.py_buffer(ends), len(values))
-    data = b"".join(values)
-    count = data.count(b"\n")
-    sizes: Iterable[int] = map(len, values)
-    if count:
-        finals = list(map(bytes.endswith, values, repeat_(b"\n")))
-        if sum(finals) == count:  # newlines only at the ends: take them all out at once
-            data = data.replace(b"\n", b"")
-            sizes = map(sub, map(len, values), finals)
-        else:
-            own = [value.removesuffix(b"\n") for value in values]
-            data = b"".join(own)
-            sizes = map(len, own)
-    return _binary(data, _offsets(sizes), len(values))
-
-
-def _binary(data: bytes, offsets: pa.Buffer, n: int) -> pa.Array:
-    buffers = [None, offsets, pa.py_buffer(data)]
-    return pa.Array.from_buffers(pa.binary(), n, buffers, null_count=0)
+            buffers = [None, pa.py_buffer(ends), pa.py_buffer(data)]
+            return pa.Array.from_buffers(pa.binary(), len(values), buffers, null_count=0)
+    if any(map(bytes.endswith, values, repeat_(b"\n"))):
+        values = [value.removesuffix(b"\n") for value in values]
+    return _variable(pa.binary(), values, None, 0)[0]
 
 
 def repeat(value: Any, n: int, type: pa.DataType) -> pa.Array:
