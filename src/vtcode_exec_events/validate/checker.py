@@ -13,9 +13,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema_rs
 import orjson
 
 from vtcode_exec_events import registry
@@ -23,6 +22,9 @@ from vtcode_exec_events.validate import schemas, serde, structs
 from vtcode_exec_events.validate.reader import MAX_LINE
 from vtcode_exec_events.validate.result import ERROR, WARNING, Issue, LineResult
 from vtcode_exec_events.validate.verdict import Finding, check_value, every_error, is_envelope
+
+if TYPE_CHECKING:  # imported where first used: a log of clean lines never needs it
+    import jsonschema_rs
 
 __all__ = [
     "BATCH",

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema_rs
 import orjson
+
+if TYPE_CHECKING:  # imported where first used: a log of clean lines never needs it
+    import jsonschema_rs
 
 __all__ = ["any_of_message", "message", "quoted", "short", "type_name"]
 

@@ -23,13 +23,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import jsonschema_rs
+from typing import TYPE_CHECKING, Any
 
 from vtcode_exec_events import registry
 from vtcode_exec_events.errors import SchemaError
 from vtcode_exec_events.validate import serde
+
+if TYPE_CHECKING:  # imported where first used: a log of clean lines never needs it
+    import jsonschema_rs
 
 __all__ = [
     "Branch",
@@ -134,6 +135,8 @@ def _branches(
     schema_set: registry.SchemaSet, union_ref: str, here: str, reg: jsonschema_rs.Registry
 ) -> dict[str, Branch]:
     """``tag -> Branch`` for a tagged ``oneOf`` (``KnownThreadEvent`` or ``ThreadItem``)."""
+    import jsonschema_rs
+
     doc, _, union = _resolve(schema_set, union_ref, here)
     maps: dict[str, Any] = {}
     out: dict[str, Branch] = {}
@@ -192,6 +195,8 @@ def _known_union_ref(schema_set: registry.SchemaSet) -> tuple[str, bool]:
 
 
 def _entry(uri: str, reg: jsonschema_rs.Registry) -> jsonschema_rs.Validator:
+    import jsonschema_rs
+
     return jsonschema_rs.validator_for(
         {"$schema": DRAFT, "$ref": uri}, registry=reg, offline=True, keywords=serde.KEYWORDS
     )
@@ -290,6 +295,8 @@ def _registry(versions: frozenset[str]) -> jsonschema_rs.Registry:
     Built per set of versions, never for every release at once: the documents of a
     version only refer to each other, and transforming them is most of a start-up.
     """
+    import jsonschema_rs
+
     return jsonschema_rs.Registry(
         [resource for version in sorted(versions) for resource in _resources(version)]
     )
@@ -339,6 +346,8 @@ def fast_line_validator(
 ) -> jsonschema_rs.Validator:
     """Accepts a parsed line only if it is valid and warning-free (one call per line);
     envelopes of ``versions`` (default: the default version) only."""
+    import jsonschema_rs
+
     versions = versions or frozenset((default_version,))
     schema = {"$schema": DRAFT, **_fast_line_schema(default_version, versions)}
     return jsonschema_rs.validator_for(
@@ -354,6 +363,8 @@ def fast_batch_validator(
     default_version: str, versions: frozenset[str] | None = None
 ) -> jsonschema_rs.Validator:
     """The same as :func:`fast_line_validator` over a list of parsed lines (one call per batch)."""
+    import jsonschema_rs
+
     versions = versions or frozenset((default_version,))
     schema = {
         "$schema": DRAFT,

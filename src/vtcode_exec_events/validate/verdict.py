@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
-
-import jsonschema_rs
+from typing import TYPE_CHECKING, Any
 
 from vtcode_exec_events import registry
 from vtcode_exec_events.errors import UnknownSchemaVersion
@@ -24,6 +22,9 @@ from vtcode_exec_events.validate.messages import quoted as _quoted
 from vtcode_exec_events.validate.messages import short as _short
 from vtcode_exec_events.validate.messages import type_name as _type_name
 from vtcode_exec_events.validate.result import ERROR, WARNING, Kind, Severity
+
+if TYPE_CHECKING:  # imported where first used: a log of clean lines never needs it
+    import jsonschema_rs
 
 __all__ = ["ENVELOPE_FIELDS", "Finding", "check_value", "every_error", "is_envelope", "is_newer"]
 
