@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
+#: ``vtcode-exec-events`` as this interpreter runs it (arguments follow).
+COMMAND = [sys.executable, "-c", "from vtcode_exec_events.cli import main; main()"]
 LOGS = ROOT / "examples" / "logs"
 MALFORMED = ROOT / "tests" / "data" / "validate" / "malformed"
 CORPUS = sorted([*LOGS.glob("*.jsonl"), *MALFORMED.glob("*.jsonl")])
@@ -32,7 +34,7 @@ def cli(
 ) -> subprocess.CompletedProcess[bytes]:
     """``vtcode-exec-events ARGS`` in a subprocess bounded in time and address space."""
     return subprocess.run(
-        [sys.executable, "-c", "from vtcode_exec_events.cli import main; main()", *args],
+        [*COMMAND, *args],
         input=stdin,
         capture_output=True,
         timeout=timeout,
@@ -47,7 +49,7 @@ def spawn(*args: str, stdout: Any, memory: int = 2 << 30) -> subprocess.Popen[by
     """``vtcode-exec-events ARGS`` started in a subprocess capped in address space, its
     standard output ``stdout``, its standard error a pipe (use it as a context manager)."""
     return subprocess.Popen(
-        [sys.executable, "-c", "from vtcode_exec_events.cli import main; main()", *args],
+        [*COMMAND, *args],
         stdout=stdout,
         stderr=subprocess.PIPE,
         preexec_fn=_limit(memory),

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import importtime
 from tests.arrow.conftest import LOGS
 
 pytest.importorskip("pandas")  # the case: pandas installed (Ray's environment)
@@ -32,12 +33,7 @@ def test_rows_are_built_without_pandas() -> None:
 
 def test_export_imports_neither_numpy_nor_pandas(tmp_path: Path) -> None:
     out = tmp_path / "o.parquet"
-    main = "from vtcode_exec_events.cli import main; main()"
-    args = ["export", str(LOGS / "session.jsonl"), "-o", str(out)]
-    done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", main, *args], capture_output=True, timeout=120
-    )
+    done, imported = importtime.run("export", str(LOGS / "session.jsonl"), "-o", str(out))
     assert done.returncode == 0, done.stderr[-2000:]
-    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.decode().splitlines()}
     assert "pyarrow" in imported
     assert not {"numpy", "pandas", "pyarrow.compute"} & imported

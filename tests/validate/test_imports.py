@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests import importtime
 
 _CLEAN = b'{"type":"thread.started","thread_id":"t1"}\n{"type":"turn.started"}\n'
 _BROKEN = _CLEAN + b'{"type":"thread.started","thread_id":5}\n'
@@ -17,17 +17,8 @@ _NEVER = {"pyarrow", "numpy", "vtcode_exec_events.compat", "multiprocessing", "p
 def _validate(tmp_path: Path, log: bytes) -> tuple[int, str, set[str]]:
     path = tmp_path / "log.jsonl"
     path.write_bytes(log)
-    main = "from vtcode_exec_events.cli import main; main()"
-    done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", main, "validate", str(path)],
-        capture_output=True,
-        timeout=120,
-    )
-    lines = done.stderr.decode().splitlines()
-    timed = [line for line in lines if line.startswith("import time:")]
-    imported = {line.rsplit("|", 1)[-1].strip() for line in timed}
-    said = [line for line in lines if line not in timed]
-    return done.returncode, done.stdout.decode() + "\n".join(said), imported
+    done, imported = importtime.run("validate", str(path))
+    return done.returncode, done.stdout.decode() + done.stderr.decode(), imported
 
 
 @pytest.mark.parametrize(

@@ -196,8 +196,7 @@ def _batches(
 ) -> Iterator[pa.RecordBatch]:
     seen = 0
     try:
-        lines = reader.blocks(opened, max_line=table.checker.max_line, newlines=True)
-        for block in lines:
+        for block in reader.blocks(opened, max_line=table.checker.max_line, newlines=True):
             yield table.batch(
                 block.lines,
                 unterminated=block.unterminated,
